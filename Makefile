@@ -1,0 +1,60 @@
+# Legwork: `make run` serves the demo practice, `make test` runs the whole suite.
+# Both set up everything they need first (virtualenv, dependencies, browser).
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# Python 3.13 from PATH, else from pyenv (the versions folder on these machines).
+PYTHON313 := $(shell command -v python3.13 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SIZE ?= small
+
+.PHONY: run test install browser lint bench lock clean
+
+$(VENV)/.installed: requirements/dev.txt
+	@if [ -z "$(PYTHON313)" ]; then echo "Python 3.13 not found: install it (pyenv install 3.13) and try again."; exit 1; fi
+	@echo "==> Creating the virtualenv in $(VENV) with $(PYTHON313)"
+	@test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	@echo "==> Installing pinned dependencies (requirements/dev.txt)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests; skipped quietly when it is already there.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "==> Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "==> chromium not found: browser tests will be skipped (apt-get install chromium)"; \
+	  fi; }
+
+run: install
+	@$(PY) manage.py migrate --no-input
+	@$(PY) manage.py createcachetable
+	@$(PY) manage.py demo
+	@echo "==> Starting the worker and the web server on http://$(HOST):$(PORT) (Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py worker & \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install browser
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+
+bench: install
+	@$(PY) manage.py bench --size $(SIZE)
+
+lock:
+	@$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.13 requirements/base.in -o requirements/base.txt
+	@$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.13 requirements/dev.in -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var

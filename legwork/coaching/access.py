@@ -1,0 +1,78 @@
+"""The one gate per object type: missing and not-yours both answer 404.
+
+Every page and API endpoint fetches coaching objects through these functions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Engagement, Goal, Invitation, Session
+
+if TYPE_CHECKING:
+    from legwork.accounts.models import User
+
+
+def int_pk(pk: object) -> int:
+    try:
+        return int(str(pk))
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def get_engagement_for_user(user: User, pk: object) -> Engagement:
+    engagement = Engagement.objects.visible_to(user).select_related("coach", "client").filter(pk=int_pk(pk)).first()
+    if engagement is None:
+        raise Http404("No such engagement.")
+    return engagement
+
+
+def get_session_for_user(user: User, pk: object) -> Session:
+    session = (
+        Session.objects.visible_to(user)
+        .select_related("engagement__coach", "engagement__client")
+        .filter(pk=int_pk(pk))
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session.")
+    return session
+
+
+def get_goal_for_user(user: User, pk: object) -> Goal:
+    goal = (
+        Goal.objects.filter(engagement__in=Engagement.objects.visible_to(user))
+        .select_related("engagement")
+        .filter(pk=int_pk(pk))
+        .first()
+    )
+    if goal is None:
+        raise Http404("No such goal.")
+    return goal
+
+
+def get_invitation_for_coach(user: User, pk: object) -> Invitation:
+    invitation = Invitation.objects.filter(coach_id=user.pk, pk=int_pk(pk)).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def require_coach(engagement: Engagement, user: User) -> None:
+    """A coach's action: the client of this engagement gets 403."""
+    if not engagement.is_coach(user):
+        raise PermissionDenied("Only the coach can do this.")
+
+
+def require_client(engagement: Engagement, user: User) -> None:
+    """A client's action: the coach of this engagement gets 403."""
+    if not engagement.is_client(user):
+        raise PermissionDenied("Only the client can do this.")
+
+
+def require_is_coach(user: User) -> None:
+    if not user.is_coach:
+        raise PermissionDenied("This is for coaches.")

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .models import AgendaItem, Engagement, Goal, Session
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+LOCAL_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class InvitationForm(forms.Form):
+    name = forms.CharField(max_length=100, required=False, label="Client's name")
+    email = forms.EmailField(label="Client's email")
+    send_email = forms.BooleanField(required=False, initial=True, label="Email the link to them now")
+
+
+class JoinForm(forms.Form):
+    """A new client's account, made from an invitation."""
+
+    name = forms.CharField(max_length=100, label="Your name")
+    timezone = forms.ChoiceField(label="Your time zone")
+    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput, min_length=8, max_length=128)
+    password2 = forms.CharField(label="The password again", widget=forms.PasswordInput, max_length=128)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from legwork.accounts.models import timezone_names
+
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(name, name) for name in timezone_names()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "description"]
+
+
+class SessionForm(forms.ModelForm):
+    scheduled_at = forms.DateTimeField(
+        label="When", widget=DateTimeLocalInput(), input_formats=LOCAL_DATETIME_FORMATS
+    )
+
+    class Meta:
+        model = Session
+        fields = ["scheduled_at", "duration_minutes", "meeting_url"]
+        labels = {"duration_minutes": "Length (minutes)", "meeting_url": "Meeting link (optional)"}
+
+    def clean_duration_minutes(self) -> int:
+        minutes = self.cleaned_data["duration_minutes"]
+        if not 5 <= minutes <= 480:
+            raise forms.ValidationError("A session lasts between 5 and 480 minutes.")
+        return minutes
+
+
+class SessionNotesForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["agenda", "shared_notes"]
+        labels = {"shared_notes": "Shared notes (the client sees these)"}
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 3}), "shared_notes": forms.Textarea(attrs={"rows": 5})}
+
+
+class PrivateNotesForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["private_notes"]
+        labels = {"private_notes": "Private notes (only you see these)"}
+        widgets = {"private_notes": forms.Textarea(attrs={"rows": 5})}
+
+
+class SessionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Session.Status.choices)
+
+
+class EngagementStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Engagement.Status.choices)
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["text"]
+        labels = {"text": "Add a point for the agenda"}

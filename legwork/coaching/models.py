@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from legwork.accounts.models import User
+
+INVITATION_LIFETIME = dt.timedelta(days=14)
+
+
+class EngagementQuerySet(models.QuerySet["Engagement"]):
+    def visible_to(self, user: User) -> EngagementQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(coach=user) | Q(client=user))
+
+    def active(self) -> EngagementQuerySet:
+        return self.filter(status=Engagement.Status.ACTIVE)
+
+
+class Engagement(models.Model):
+    """One coaching relationship: one coach, one client, its goals and sessions."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        ENDED = "ended", "Ended"
+
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_engagements")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_engagements")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coach", "client"],
+                condition=~Q(status="ended"),
+                name="one_open_engagement_per_pair",
+            )
+        ]
+        indexes = [models.Index(fields=["coach", "status"]), models.Index(fields=["client", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.client} with {self.coach}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement", args=[self.pk])
+
+    def is_coach(self, user: User) -> bool:
+        return self.coach_id == user.pk
+
+    def is_client(self, user: User) -> bool:
+        return self.client_id == user.pk
+
+    def next_session(self) -> Session | None:
+        return self.sessions.filter(status=Session.Status.SCHEDULED).order_by("scheduled_at").first()
+
+    def last_held_session(self) -> Session | None:
+        return self.sessions.filter(status=Session.Status.HELD).order_by("-scheduled_at").first()
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        self.ended_on = timezone.localdate() if status == self.Status.ENDED else None
+        self.save(update_fields=["status", "ended_on"])
+
+
+class Goal(models.Model):
+    """Where the client wants to be."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    achieved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def visible_to(self, user: User) -> SessionQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(engagement__coach=user) | Q(engagement__client=user))
+
+    def scheduled(self) -> SessionQuerySet:
+        return self.filter(status=Session.Status.SCHEDULED)
+
+
+class Session(models.Model):
+    """One meeting: scheduled, then held, cancelled or missed."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        MISSED = "missed", "Missed"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="sessions")
+    scheduled_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    agenda = models.TextField(blank=True, max_length=5000)
+    shared_notes = models.TextField(blank=True, max_length=20000)
+    # Visible to the coach alone: never rendered for the client, never exported to them.
+    private_notes = models.TextField(blank=True, max_length=20000)
+    meeting_url = models.URLField(blank=True, max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scheduled_at"]
+        indexes = [models.Index(fields=["engagement", "status", "scheduled_at"])]
+
+    def __str__(self) -> str:
+        return f"Session on {timezone.localtime(self.scheduled_at):%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("session", args=[self.pk])
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
+
+    def previous(self) -> Session | None:
+        return (
+            Session.objects.filter(engagement_id=self.engagement_id, scheduled_at__lt=self.scheduled_at)
+            .exclude(status__in=[Session.Status.CANCELLED])
+            .order_by("-scheduled_at")
+            .first()
+        )
+
+    def mark(self, status: str) -> None:
+        self.status = status
+        self.save(update_fields=["status"])
+
+
+class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
+    def open(self) -> AgendaItemQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class AgendaItem(models.Model):
+    """A point for the next session; "to explore" ones are raised by the review rules."""
+
+    class Kind(models.TextChoices):
+        TO_EXPLORE = "to_explore", "To explore"
+        TOPIC = "topic", "Topic"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="agenda_items")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TOPIC)
+    text = models.CharField(max_length=300)
+    homework = models.ForeignKey(
+        "homework.Homework", null=True, blank=True, on_delete=models.SET_NULL, related_name="agenda_items"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["raised_at"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def resolve(self) -> None:
+        self.resolved_at = timezone.now()
+        self.save(update_fields=["resolved_at"])
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self, now: dt.datetime | None = None) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link by which a client joins a coach.
+
+    Only a hash of the token is stored: the link is shown once, when made.
+    """
+
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    name = models.CharField(max_length=100, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    engagement = models.ForeignKey(Engagement, null=True, blank=True, on_delete=models.SET_NULL)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    def set_token(self, token: str) -> None:
+        self.token_hash = hash_token(token)
+        self.expires_at = timezone.now() + INVITATION_LIFETIME
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -1,0 +1,379 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from legwork.accounts.models import User
+from legwork.homework.models import Homework, ProgressEntry
+
+from . import services
+from .access import (
+    get_engagement_for_user,
+    get_invitation_for_coach,
+    get_session_for_user,
+    require_coach,
+    require_is_coach,
+)
+from .forms import (
+    AgendaItemForm,
+    EngagementStatusForm,
+    GoalForm,
+    InvitationForm,
+    JoinForm,
+    PrivateNotesForm,
+    SessionForm,
+    SessionNotesForm,
+    SessionStatusForm,
+)
+from .models import AgendaItem, Engagement, Invitation, Session
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "welcome.html")
+    if request.user.is_coach:
+        return coach_home(request)
+    from legwork.homework.views import client_home
+
+    return client_home(request)
+
+
+def coach_clients(coach: User) -> list[Engagement]:
+    """Every active and paused client of a coach, with what the coach home shows, in a fixed number of queries."""
+    next_session = Session.objects.scheduled().filter(engagement=OuterRef("pk")).order_by("scheduled_at")
+    return list(
+        Engagement.objects.filter(coach=coach)
+        .exclude(status=Engagement.Status.ENDED)
+        .select_related("client")
+        .annotate(
+            next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
+            next_session_id=Subquery(next_session.values("pk")[:1]),
+            open_homework=Count("homework", filter=Q(homework__outcome=""), distinct=True),
+            last_activity=Subquery(
+                ProgressEntry.objects.filter(homework__engagement=OuterRef("pk"))
+                .order_by("-written_at")
+                .values("written_at")[:1]
+            ),
+            has_to_explore=Exists(
+                AgendaItem.objects.open().filter(engagement=OuterRef("pk"), kind=AgendaItem.Kind.TO_EXPLORE)
+            ),
+        )
+        .order_by("status", "next_session_at", "client__name")
+    )
+
+
+@login_required
+def coach_home(request: HttpRequest) -> HttpResponse:
+    require_is_coach(request.user)
+    today = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    todays_sessions = (
+        Session.objects.filter(
+            engagement__coach=request.user,
+            scheduled_at__gte=start,
+            scheduled_at__lt=start + dt.timedelta(days=1),
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("engagement__client")
+        .order_by("scheduled_at")
+    )
+    clients = coach_clients(request.user)
+    return render(
+        request,
+        "coaching/coach_home.html",
+        {
+            "todays_sessions": todays_sessions,
+            "clients": clients,
+            "pending_invitations": Invitation.objects.filter(coach=request.user).pending()[:5],
+        },
+    )
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    require_is_coach(request.user)
+    form = InvitationForm(request.POST or None)
+    new_link = None
+    if request.method == "POST" and form.is_valid():
+        invitation, token = services.invitation_create(
+            coach=request.user,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            send_email=form.cleaned_data["send_email"],
+        )
+        new_link = services.invitation_url(token)
+        if form.cleaned_data["send_email"]:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+        form = InvitationForm()
+    return render(
+        request,
+        "coaching/invitations.html",
+        {
+            "form": form,
+            "new_link": new_link,
+            "invitations": Invitation.objects.filter(coach=request.user).select_related("engagement__client")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    require_is_coach(request.user)
+    invitation = get_invitation_for_coach(request.user, pk)
+    if invitation.accepted_at:
+        messages.error(request, "That invitation was already used.")
+        return redirect("invitations")
+    token = services.invitation_renew(invitation=invitation)
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None)
+    messages.success(request, "A new link is ready; the old one no longer works.")
+    return render(
+        request,
+        "coaching/invitations.html",
+        {
+            "form": InvitationForm(),
+            "new_link": services.invitation_url(token),
+            "invitations": Invitation.objects.filter(coach=request.user).select_related("engagement__client")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    require_is_coach(request.user)
+    invitation = get_invitation_for_coach(request.user, pk)
+    if not invitation.accepted_at:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        messages.success(request, f"The invitation for {invitation.email} no longer works.")
+    return redirect("invitations")
+
+
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """A client follows an invitation link: a new account, or an existing one signs in and accepts."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationError as error:
+        return render(request, "coaching/join_invalid.html", {"error": str(error)}, status=410)
+
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                engagement = services.invitation_accept(token=token, client=request.user)
+            except services.InvitationError as error:
+                return render(request, "coaching/join_invalid.html", {"error": str(error)}, status=410)
+            messages.success(request, f"You're now working with {engagement.coach}.")
+            return redirect("home")
+        return render(request, "coaching/join_existing.html", {"invitation": invitation})
+
+    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    form = JoinForm(request.POST or None, initial={"name": invitation.name, "timezone": "Europe/London"})
+    if request.method == "POST" and not existing and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    invitation.email,
+                    form.cleaned_data["password1"],
+                    name=form.cleaned_data["name"],
+                    timezone=form.cleaned_data["timezone"],
+                )
+                # The coach vouched for this address by sending the invitation to it.
+                from allauth.account.models import EmailAddress
+
+                EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+                engagement = services.invitation_accept(token=token, client=user)
+        except services.InvitationError as error:
+            return render(request, "coaching/join_invalid.html", {"error": str(error)}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to Legwork. You're working with {engagement.coach}.")
+        return redirect("home")
+    return render(request, "coaching/join.html", {"invitation": invitation, "form": form, "existing": existing})
+
+
+@login_required
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for_user(request.user, pk)
+    is_coach = engagement.is_coach(request.user)
+    sessions = engagement.sessions.order_by("-scheduled_at")
+    homework = (
+        Homework.objects.filter(engagement=engagement)
+        .select_related("goal", "agreed_in")
+        .annotate(entries=Count("progress"), last_entry=Max("progress__written_at"))
+        .order_by("-due_on", "-created_at")
+    )
+    return render(
+        request,
+        "coaching/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "is_coach": is_coach,
+            "goals": engagement.goals.all(),
+            "sessions": sessions,
+            "homework": homework[:100],
+            "next_session": engagement.next_session(),
+            "agenda_items": engagement.agenda_items.open(),
+            "goal_form": GoalForm(),
+            "session_form": SessionForm(initial={"duration_minutes": 60}),
+            "status_form": EngagementStatusForm(initial={"status": engagement.status}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def engagement_status(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for_user(request.user, pk)
+    require_coach(engagement, request.user)
+    form = EngagementStatusForm(request.POST)
+    if form.is_valid():
+        engagement.set_status(form.cleaned_data["status"])
+        messages.success(request, f"The engagement is now {engagement.get_status_display().lower()}.")
+    else:
+        messages.error(request, "Choose active, paused or ended.")
+    return redirect("engagement", pk=engagement.pk)
+
+
+@login_required
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for_user(request.user, pk)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        goal = form.save(commit=False)
+        goal.engagement = engagement
+        goal.save()
+        messages.success(request, "Goal added.")
+        return redirect("engagement", pk=engagement.pk)
+    return render(request, "coaching/goal_form.html", {"engagement": engagement, "form": form})
+
+
+@login_required
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for_user(request.user, pk)
+    require_coach(engagement, request.user)
+    form = SessionForm(request.POST or None, initial={"duration_minutes": 60})
+    if request.method == "POST" and form.is_valid():
+        session = services.session_schedule(
+            engagement=engagement,
+            scheduled_at=form.cleaned_data["scheduled_at"],
+            duration_minutes=form.cleaned_data["duration_minutes"],
+            meeting_url=form.cleaned_data["meeting_url"],
+            by=request.user,
+        )
+        messages.success(request, "Session scheduled.")
+        return redirect("session", pk=session.pk)
+    return render(request, "coaching/session_form.html", {"engagement": engagement, "form": form})
+
+
+def session_context(request: HttpRequest, session: Session) -> dict:
+    from legwork.homework.forms import NextSessionForm, ReviewForm, wrap_up_formset
+
+    engagement = session.engagement
+    is_coach = engagement.is_coach(request.user)
+    to_review = (
+        Homework.objects.open()
+        .filter(engagement=engagement, created_at__lt=session.scheduled_at)
+        .exclude(agreed_in=session)
+        .select_related("goal")
+        .annotate(entries=Count("progress"))
+    )
+    agreed_here = Homework.objects.filter(agreed_in=session).select_related("goal", "carried_from")
+    reviewed_here = Homework.objects.filter(reviewed_in=session).select_related("carried_to")
+    return {
+        "session": session,
+        "engagement": engagement,
+        "is_coach": is_coach,
+        "agenda_items": engagement.agenda_items.open().select_related("homework"),
+        "to_review": [(item, ReviewForm(prefix=f"review-{item.pk}")) for item in to_review],
+        "agreed_here": agreed_here,
+        "reviewed_here": reviewed_here,
+        "notes_form": SessionNotesForm(instance=session),
+        "private_form": PrivateNotesForm(instance=session) if is_coach else None,
+        "status_form": SessionStatusForm(initial={"status": session.status}),
+        "agenda_form": AgendaItemForm(),
+        "formset": wrap_up_formset(engagement),
+        "next_form": NextSessionForm(),
+        "next_session": engagement.next_session(),
+    }
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    return render(request, "coaching/session_detail.html", session_context(request, session))
+
+
+@login_required
+@require_POST
+def session_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    require_coach(session.engagement, request.user)
+    form = SessionNotesForm(request.POST, instance=session)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Notes saved.")
+        return redirect("session", pk=session.pk)
+    context = session_context(request, session)
+    context["notes_form"] = form
+    return render(request, "coaching/session_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def session_private_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    require_coach(session.engagement, request.user)
+    form = PrivateNotesForm(request.POST, instance=session)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Private notes saved.")
+        return redirect("session", pk=session.pk)
+    context = session_context(request, session)
+    context["private_form"] = form
+    return render(request, "coaching/session_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def session_status(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    require_coach(session.engagement, request.user)
+    form = SessionStatusForm(request.POST)
+    if form.is_valid():
+        session.mark(form.cleaned_data["status"])
+        messages.success(request, f"Session marked {session.get_status_display().lower()}.")
+    else:
+        messages.error(request, "Choose scheduled, held, cancelled or missed.")
+    return redirect("session", pk=session.pk)
+
+
+@login_required
+@require_POST
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        AgendaItem.objects.create(engagement=session.engagement, text=form.cleaned_data["text"])
+    else:
+        messages.error(request, "An agenda point needs a few words (300 characters at most).")
+    return redirect("session", pk=session.pk)
+
+
+@login_required
+@require_POST
+def agenda_item_resolve(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    require_coach(session.engagement, request.user)
+    item = session.engagement.agenda_items.filter(pk=item_pk).first()
+    if item is not None:
+        item.resolve()
+    return redirect("session", pk=session.pk)

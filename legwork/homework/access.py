@@ -1,0 +1,38 @@
+"""The one gate for homework and progress entries: 404 to anyone who may not see them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+
+from legwork.coaching.access import int_pk
+
+from .models import Homework, ProgressEntry
+
+if TYPE_CHECKING:
+    from legwork.accounts.models import User
+
+
+def get_homework_for_user(user: User, pk: object) -> Homework:
+    homework = (
+        Homework.objects.visible_to(user)
+        .select_related("engagement__coach", "engagement__client", "goal", "agreed_in", "carried_from")
+        .filter(pk=int_pk(pk))
+        .first()
+    )
+    if homework is None:
+        raise Http404("No such homework.")
+    return homework
+
+
+def get_progress_entry_for_user(user: User, pk: object) -> ProgressEntry:
+    entry = (
+        ProgressEntry.objects.visible_to(user)
+        .select_related("homework__engagement")
+        .filter(pk=int_pk(pk))
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such progress entry.")
+    return entry

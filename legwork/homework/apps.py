@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HomeworkConfig(AppConfig):
+    name = "legwork.homework"
+    label = "homework"

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from legwork.coaching.forms import LOCAL_DATETIME_FORMATS, DateInput, DateTimeLocalInput
+from legwork.coaching.models import Engagement, Goal
+
+from .models import Decision, Homework, Outcome, Purpose, Reason
+from .services import HomeworkDraft
+
+
+class HomeworkForm(forms.ModelForm):
+    """One homework: used on the wrap-up page (several at once) and to edit one."""
+
+    due_on = forms.DateField(required=False, widget=DateInput(), label="Due (defaults to the next session)")
+
+    class Meta:
+        model = Homework
+        fields = ["title", "purpose", "goal", "first_step", "plan_when", "plan_where", "due_on"]
+        widgets = {"purpose": forms.RadioSelect}
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.filter(engagement=engagement)  # type: ignore[attr-defined]
+        self.fields["goal"].required = False
+        self.fields["purpose"].choices = Purpose.choices  # type: ignore[attr-defined]
+
+    def to_draft(self) -> HomeworkDraft:
+        data = self.cleaned_data
+        return HomeworkDraft(
+            title=data["title"],
+            purpose=data["purpose"],
+            goal=data.get("goal"),
+            first_step=data.get("first_step", ""),
+            plan_when=data.get("plan_when", ""),
+            plan_where=data.get("plan_where", ""),
+            due_on=data.get("due_on"),
+        )
+
+
+class BaseWrapUpFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "engagement": self.form_kwargs["engagement"]}
+
+
+def wrap_up_formset(engagement: Engagement, data: Any = None, extra: int = 3) -> Any:
+    formset_class = forms.formset_factory(
+        forms.modelform_factory(Homework, form=HomeworkForm, fields=HomeworkForm.Meta.fields),
+        formset=BaseWrapUpFormSet,
+        extra=extra,
+        max_num=12,
+        validate_max=True,
+    )
+    return formset_class(data, form_kwargs={"engagement": engagement}, prefix="homework")
+
+
+class NextSessionForm(forms.Form):
+    next_session_at = forms.DateTimeField(
+        label="Next session", required=False, widget=DateTimeLocalInput(), input_formats=LOCAL_DATETIME_FORMATS
+    )
+
+    def clean_next_session_at(self) -> Any:
+        value = self.cleaned_data.get("next_session_at")
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError("The next session needs to be in the future.")
+        return value
+
+
+class ChangeRequestForm(forms.Form):
+    note = forms.CharField(
+        max_length=500, label="What would you change?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProgressForm(forms.Form):
+    note = forms.CharField(
+        max_length=5000, required=False, label="What did you do?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, required=False, label="Minutes")
+    occurred_on = forms.DateField(required=False, widget=DateInput(), label="When (if not today)")
+
+    def __init__(self, *args: Any, today: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def clean_occurred_on(self) -> Any:
+        value = self.cleaned_data.get("occurred_on")
+        if value and value > self.today:
+            raise forms.ValidationError("That day hasn't happened yet: log work once it's done.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("note") and not data.get("minutes"):
+            raise forms.ValidationError("Write a few words or the minutes you spent.")
+        return data
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(choices=[("", "Why not?"), *Reason.choices], required=False)
+    decision = forms.ChoiceField(choices=[("", "What now?"), *Decision.choices], required=False)
+    note = forms.CharField(max_length=500, required=False, label="Note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == Outcome.NOT_DONE:
+            if not data.get("reason"):
+                self.add_error("reason", "Pick the reason it didn't happen.")
+            if not data.get("decision"):
+                self.add_error("decision", "Decide together: carry over, change or drop.")
+        return data

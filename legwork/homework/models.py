@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from legwork.coaching.models import Engagement, Goal, Session
+
+if TYPE_CHECKING:
+    from legwork.accounts.models import User
+
+
+class Purpose(models.TextChoices):
+    EXPLORE = "explore", "Explore: to know more"
+    ACT = "act", "Act: to take a step forward"
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", "Done"
+    PARTLY = "partly", "Partly done"
+    NOT_DONE = "not_done", "Not done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Reason(models.TextChoices):
+    LIFE = "life", "Life happened"
+    TIME = "time", "Time"
+    PROCRASTINATION = "procrastination", "Procrastination"
+    WRONG_AVENUE = "wrong_avenue", "Not the right avenue"
+    UNCLEAR = "unclear", "Unclear or too big"
+    OTHER = "other", "Other"
+
+
+class Decision(models.TextChoices):
+    CARRY_OVER = "carry_over", "Carry over"
+    CHANGE = "change", "Change it"
+    DROP = "drop", "Drop it"
+
+
+class HomeworkQuerySet(models.QuerySet["Homework"]):
+    def visible_to(self, user: User) -> HomeworkQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(engagement__coach=user) | Q(engagement__client=user))
+
+    def open(self) -> HomeworkQuerySet:
+        """Not yet reviewed: this interval's homework."""
+        return self.filter(outcome="")
+
+    def reviewed(self) -> HomeworkQuerySet:
+        return self.exclude(outcome="")
+
+    def awaiting_confirmation(self) -> HomeworkQuerySet:
+        return self.filter(status__in=[Homework.Status.PROPOSED, Homework.Status.CHANGE_REQUESTED])
+
+
+class Homework(models.Model):
+    """One piece of work agreed at the end of a session, to do before the next one."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        CONFIRMED = "confirmed", "Confirmed"
+        CHANGE_REQUESTED = "change_requested", "Change asked for"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="homework")
+    agreed_in = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="homework_agreed"
+    )
+    goal = models.ForeignKey(Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="homework")
+    title = models.CharField("what you will do", max_length=200)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.ACT)
+    first_step = models.CharField("first small step", max_length=300, blank=True)
+    plan_when = models.CharField("when", max_length=200, blank=True, help_text="e.g. Tuesday after the school run")
+    plan_where = models.CharField("where", max_length=200, blank=True, help_text="e.g. at the kitchen table")
+    due_on = models.DateField("due")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    change_note = models.CharField("what you would change", max_length=500, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True)
+    outcome_note = models.CharField(max_length=500, blank=True)
+    reviewed_in = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="homework_reviewed"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+
+    objects = HomeworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        verbose_name_plural = "homework"
+        indexes = [
+            models.Index(fields=["engagement", "outcome", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("homework", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    def confirm(self) -> None:
+        self.status = self.Status.CONFIRMED
+        self.confirmed_at = timezone.now()
+        self.change_note = ""
+        self.save(update_fields=["status", "confirmed_at", "change_note"])
+
+    def request_change(self, note: str) -> None:
+        self.status = self.Status.CHANGE_REQUESTED
+        self.change_note = note
+        self.save(update_fields=["status", "change_note"])
+
+    def record_outcome(self, *, outcome: str, reason: str, decision: str, note: str, session: Session | None) -> None:
+        self.outcome = outcome
+        self.reason = reason if outcome in (Outcome.NOT_DONE, Outcome.PARTLY) else ""
+        self.decision = decision if outcome in (Outcome.NOT_DONE, Outcome.PARTLY) else ""
+        self.outcome_note = note
+        self.reviewed_in = session
+        self.reviewed_at = timezone.now()
+        self.save(update_fields=["outcome", "reason", "decision", "outcome_note", "reviewed_in", "reviewed_at"])
+
+    def carry_over_chain(self) -> list[Homework]:
+        """This homework and the ones it was carried over from, newest first."""
+        chain: list[Homework] = [self]
+        current = self
+        while current.carried_from_id is not None and len(chain) < 50:
+            current = Homework.objects.get(pk=current.carried_from_id)
+            chain.append(current)
+        return chain
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        return (self.due_on - (today or timezone.localdate())).days
+
+
+class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
+    def visible_to(self, user: User) -> ProgressEntryQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(homework__engagement__coach=user) | Q(homework__engagement__client=user))
+
+
+class ProgressEntry(models.Model):
+    """A timestamped record of work on a homework.
+
+    `written_at` is set by the server and never edited; `occurred_on` is when the
+    person says the work happened. Keeping both means nothing is quietly backdated.
+    """
+
+    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="progress")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True, max_length=5000)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    occurred_on = models.DateField("when the work happened")
+    written_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Exercise answers as they stood at this sitting (see the exercises app).
+    answers = models.JSONField(null=True, blank=True)
+
+    objects = ProgressEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-written_at"]
+        verbose_name_plural = "progress entries"
+        indexes = [models.Index(fields=["homework", "written_at"])]
+
+    def __str__(self) -> str:
+        return f"Progress on {self.homework_id} written {self.written_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_backdated(self) -> bool:
+        return self.occurred_on < timezone.localtime(self.written_at).date()

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from legwork.coaching.access import get_session_for_user, require_client, require_coach
+from legwork.coaching.models import Engagement, Session
+from legwork.lib.http import redirect_back
+
+from . import services
+from .access import get_homework_for_user
+from .forms import ChangeRequestForm, HomeworkForm, NextSessionForm, ProgressForm, ReviewForm, wrap_up_formset
+from .models import Decision, Homework
+
+PROMPTS = [
+    "What is one small thing you could do today, in ten minutes?",
+    "What did you notice about yourself this week?",
+    "Which piece of homework feels heaviest, and why?",
+    "Who could help you with the next step?",
+    "What would you try if you knew it could not fail?",
+]
+
+
+@login_required
+def client_home(request: HttpRequest) -> HttpResponse:
+    """This interval: the homework, days left until the next session, a prompt."""
+    today = timezone.localdate()
+    engagements = list(
+        Engagement.objects.filter(client=request.user)
+        .exclude(status=Engagement.Status.ENDED)
+        .select_related("coach")
+        .prefetch_related(
+            Prefetch(
+                "homework",
+                queryset=Homework.objects.open()
+                .select_related("goal")
+                .annotate(entries=Count("progress"), last_entry=Max("progress__written_at")),
+                to_attr="open_homework",
+            ),
+            Prefetch("sessions", queryset=Session.objects.scheduled().order_by("scheduled_at"), to_attr="upcoming"),
+        )
+    )
+    for engagement in engagements:
+        engagement.next = engagement.upcoming[0] if engagement.upcoming else None  # type: ignore[attr-defined]
+        if engagement.next:  # type: ignore[attr-defined]
+            engagement.days_left = (  # type: ignore[attr-defined]
+                timezone.localtime(engagement.next.scheduled_at).date() - today  # type: ignore[attr-defined]
+            ).days
+    return render(
+        request,
+        "homework/client_home.html",
+        {
+            "engagements": engagements,
+            "prompt": PROMPTS[today.toordinal() % len(PROMPTS)],
+            "progress_form": ProgressForm(),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def homework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    homework = get_homework_for_user(request.user, pk)
+    return render(
+        request,
+        "homework/homework_detail.html",
+        {
+            "homework": homework,
+            "is_coach": homework.engagement.is_coach(request.user),
+            "is_client": homework.engagement.is_client(request.user),
+            "progress": homework.progress.select_related("author"),
+            "progress_form": ProgressForm(),
+            "change_form": ChangeRequestForm(),
+            "chain": homework.carry_over_chain()[1:],
+        },
+    )
+
+
+@login_required
+@require_POST
+def homework_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    homework = get_homework_for_user(request.user, pk)
+    require_client(homework.engagement, request.user)
+    services.homework_confirm(homework=homework, by=request.user)
+    if request.htmx:  # type: ignore[attr-defined]
+        homework.entries = homework.progress.count()  # type: ignore[attr-defined]
+        return render(request, "homework/client_home.html#homework-card", {"homework": homework})
+    messages.success(request, f"You're in: “{homework.title}”.")
+    return redirect_back(request, "home")
+
+
+@login_required
+def homework_request_change(request: HttpRequest, pk: int) -> HttpResponse:
+    homework = get_homework_for_user(request.user, pk)
+    require_client(homework.engagement, request.user)
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.homework_request_change(homework=homework, note=form.cleaned_data["note"], by=request.user)
+        messages.success(request, "Your coach will see what you'd change.")
+        return redirect("homework", pk=homework.pk)
+    return render(
+        request,
+        "homework/change_request.html",
+        {"homework": homework, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def homework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    homework = get_homework_for_user(request.user, pk)
+    engagement = homework.engagement
+    form = HomeworkForm(request.POST or None, instance=homework, engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        services.homework_update(homework=homework, draft=form.to_draft(), by=request.user)
+        messages.success(request, "Homework updated.")
+        return redirect("homework", pk=homework.pk)
+    return render(
+        request,
+        "homework/homework_form.html",
+        {"homework": homework, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
+    homework = get_homework_for_user(request.user, pk)
+    require_client(homework.engagement, request.user)
+    form = ProgressForm(request.POST, prefix=f"progress-{homework.pk}")
+    if form.is_valid():
+        entry = services.progress_log(
+            homework=homework,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            minutes=form.cleaned_data["minutes"],
+            occurred_on=form.cleaned_data["occurred_on"],
+        )
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(
+                request,
+                "homework/client_home.html#progress-form",
+                {"homework": homework, "entry": entry, "form": ProgressForm(prefix=f"progress-{homework.pk}")},
+            )
+        messages.success(request, "Logged. Well done for showing up.")
+        return redirect_back(request, "homework", homework.pk)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "homework/client_home.html#progress-form", {"homework": homework, "form": form})
+    return render(
+        request,
+        "homework/homework_detail.html",
+        {
+            "homework": homework,
+            "is_coach": False,
+            "is_client": True,
+            "progress": homework.progress.select_related("author"),
+            "progress_form": form,
+            "change_form": ChangeRequestForm(),
+            "chain": homework.carry_over_chain()[1:],
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def homework_review(request: HttpRequest, pk: int, homework_pk: int) -> HttpResponse:
+    """Give one homework its outcome during the session (coach's screen, used live)."""
+    from legwork.coaching.views import session_context
+
+    session = get_session_for_user(request.user, pk)
+    require_coach(session.engagement, request.user)
+    homework = get_homework_for_user(request.user, homework_pk)
+    if homework.engagement_id != session.engagement_id or not homework.is_open:
+        messages.error(request, "That homework has already been reviewed.")
+        return redirect("session", pk=session.pk)
+    form = ReviewForm(request.POST, prefix=f"review-{homework.pk}")
+    if form.is_valid():
+        carried = services.homework_review(
+            homework=homework,
+            session=session,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        if carried is not None and homework.decision == Decision.CHANGE:
+            messages.info(request, "Now change it together: edit the words and the plan.")
+            return redirect("homework_edit", pk=carried.pk)
+        messages.success(request, f"“{homework.title}”: {homework.get_outcome_display().lower()}.")
+        return redirect(session.get_absolute_url() + "#review")
+    context = session_context(request, session)
+    context["to_review"] = [
+        (item, form if item.pk == homework.pk else review_form) for item, review_form in context["to_review"]
+    ]
+    return render(request, "coaching/session_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def session_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the interval's homework and set the next session, in one go."""
+    from legwork.coaching.views import session_context
+
+    session = get_session_for_user(request.user, pk)
+    require_coach(session.engagement, request.user)
+    formset = wrap_up_formset(session.engagement, request.POST)
+    next_form = NextSessionForm(request.POST)
+    if formset.is_valid() and next_form.is_valid():
+        drafts = [form.to_draft() for form in formset if form.has_changed() and form.cleaned_data.get("title")]
+        next_session, created = services.session_wrap_up(
+            session=session, drafts=drafts, next_session_at=next_form.cleaned_data["next_session_at"], by=request.user
+        )
+        messages.success(
+            request,
+            f"Session wrapped up: {len(created)} homework proposed"
+            + (f", next session {timezone.localtime(next_session.scheduled_at):%a %d %b at %H:%M}." if next_session else "."),
+        )
+        return redirect("session", pk=session.pk)
+    context = session_context(request, session)
+    context.update(formset=formset, next_form=next_form, wrap_up_errors=True)
+    return render(request, "coaching/session_detail.html", context, status=400)

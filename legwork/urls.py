@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from legwork.coaching import views as coaching_views
+
+urlpatterns = [
+    path("", coaching_views.home, name="home"),
+    path("", include("legwork.accounts.urls")),
+    path("", include("legwork.coaching.urls")),
+    path("", include("legwork.homework.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
