@@ -7,6 +7,9 @@ and a stranger, eve, who is nobody's coach or client.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +36,9 @@ def _fast_and_quiet(settings: Any) -> None:
 def make_user(email: str, *, name: str = "", is_coach: bool = False, tz: str = "Europe/London") -> User:
     from allauth.account.models import EmailAddress
 
-    user = User.objects.create_user(email, PASSWORD, name=name or email.split("@")[0].title(), is_coach=is_coach, timezone=tz)
+    user = User.objects.create_user(
+        email, PASSWORD, name=name or email.split("@")[0].title(), is_coach=is_coach, timezone=tz
+    )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -114,5 +119,99 @@ def smtp_settings(settings: Any, smtp_server: Any) -> Any:
             "OPTIONS": {"host": "127.0.0.1", "port": smtp_server.port, "timeout": 5},
         }
     }
-    settings.EMAIL_TIMEOUT = 5
+    settings.SMTP_TIMEOUT = 5
     return smtp_server
+
+
+# --- Browser tests: Playwright driving Debian's Chromium -------------------------------
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian's chromium for the browser tests: apt-get install chromium")
+        pytest.skip("Browser tests skipped: chromium not found (apt-get install chromium, or set CHROMIUM=/path)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserSession:
+    """One person's browser tab against the live server, recording any dialog (a sign of script injection)."""
+
+    def __init__(self, browser: Any, base_url: str, name: str) -> None:
+        self.context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 900})
+        self.page = self.context.new_page()
+        self.name = name
+        self.dialogs: list[str] = []
+        self.page.on("dialog", self._on_dialog)
+        self.page.set_default_timeout(10_000)
+
+    def _on_dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> None:
+        self.page.goto("/accounts/login/")
+        self.page.fill("input[name=login]", email)
+        self.page.fill("input[name=password]", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+
+    def screenshot(self, label: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / "screenshots" / f"{self.name}-{label}.png"
+        path.parent.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def assert_accessible(self) -> None:
+        """No serious or critical axe-core violations on the current page."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(self.page)
+        bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+        assert not bad, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_browser(browser: Any, live_server: Any) -> Any:
+    """Open a named tab: `tab = open_browser("coach")`; closed after the test."""
+    sessions: list[BrowserSession] = []
+
+    def _open(name: str) -> BrowserSession:
+        session = BrowserSession(browser, live_server.url, name)
+        sessions.append(session)
+        return session
+
+    yield _open
+    for session in sessions:
+        assert not session.dialogs, f"a dialog opened in {session.name}'s tab: {session.dialogs}"
+        session.close()

@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "legwork.accounts",
     "legwork.coaching",
     "legwork.homework",
+    "legwork.notebook",
+    "legwork.exercises",
+    "legwork.reminders",
+    "legwork.insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -135,7 +139,7 @@ if database_url := env_str("DATABASE_URL"):
 else:
     default_db = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": VAR_DIR / "legwork.sqlite3",
+        "NAME": str(VAR_DIR / "legwork.sqlite3"),
         "OPTIONS": SQLITE_OPTIONS,
     }
 DATABASES = {"default": default_db}
@@ -186,19 +190,19 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legwork"
 
 # Email: console in development, SMTP when EMAIL_HOST is set.
-EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-if EMAIL_HOST:
+# The worker never waits on a silent SMTP server longer than this many seconds.
+SMTP_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if env_str("EMAIL_HOST"):
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": EMAIL_HOST,
+                "host": env_str("EMAIL_HOST"),
                 "port": env_int("EMAIL_PORT", 25),
                 "username": env_str("EMAIL_HOST_USER"),
                 "password": env_str("EMAIL_HOST_PASSWORD"),
                 "use_tls": env_bool("EMAIL_USE_TLS"),
-                "timeout": EMAIL_TIMEOUT,
+                "timeout": SMTP_TIMEOUT,
             },
         }
     }

@@ -8,6 +8,10 @@ urlpatterns = [
     path("", include("legwork.accounts.urls")),
     path("", include("legwork.coaching.urls")),
     path("", include("legwork.homework.urls")),
+    path("", include("legwork.notebook.urls")),
+    path("", include("legwork.exercises.urls")),
+    path("", include("legwork.reminders.urls")),
+    path("", include("legwork.insights.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -44,15 +44,13 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     name = models.CharField("name", max_length=100, blank=True)
-    timezone = models.CharField(
-        "time zone", max_length=64, default="UTC", validators=[validate_timezone]
-    )
+    timezone = models.CharField("time zone", max_length=64, default="UTC", validators=[validate_timezone])
     is_coach = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     def __str__(self) -> str:
         return self.display_name

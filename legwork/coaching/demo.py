@@ -96,8 +96,11 @@ def build_history(engagement: Engagement, pattern: str, intervals: int, rng: ran
         days = [day - dt.timedelta(days=60) for day in days]
     sessions = [
         Session.objects.create(
-            engagement=engagement, scheduled_at=at_local(day, 17, 30, client), status=Session.Status.HELD,
-            shared_notes="We looked at what moved and what didn't.", private_notes="Energy better than last time.",
+            engagement=engagement,
+            scheduled_at=at_local(day, 17, 30, client),
+            status=Session.Status.HELD,
+            shared_notes="We looked at what moved and what didn't.",
+            private_notes="Energy better than last time.",
         )
         for day in days
     ]
@@ -113,7 +116,7 @@ def build_history(engagement: Engagement, pattern: str, intervals: int, rng: ran
     for index, session in enumerate(sessions[:-1] if upcoming else sessions):
         following = sessions[index + 1] if index + 1 < len(sessions) else None
         titles = rng.sample(HOMEWORK_IDEAS, 2)
-        batch = []
+        batch: list[tuple[str, str, Homework | None]] = []
         for title, purpose in titles:
             batch.append((title, purpose, None))
         if pattern == "stuck" and index >= len(sessions) - 4:
@@ -122,11 +125,20 @@ def build_history(engagement: Engagement, pattern: str, intervals: int, rng: ran
         carried = None
         for title, purpose, carried_from in batch:
             homework = Homework.objects.create(
-                engagement=engagement, agreed_in=session, goal=goal, title=title, purpose=purpose,
-                first_step="Put 20 minutes in the diary", plan_when="Tuesday evening", plan_where="at the kitchen table",
-                due_on=end.astimezone(client.zone).date(), status=Homework.Status.CONFIRMED,
-                confirmed_at=session.ends_at + dt.timedelta(hours=2), created_by=engagement.coach,
-                created_at=session.ends_at, carried_from=carried_from,
+                engagement=engagement,
+                agreed_in=session,
+                goal=goal,
+                title=title,
+                purpose=purpose,
+                first_step="Put 20 minutes in the diary",
+                plan_when="Tuesday evening",
+                plan_where="at the kitchen table",
+                due_on=end.astimezone(client.zone).date(),
+                status=Homework.Status.CONFIRMED,
+                confirmed_at=session.ends_at + dt.timedelta(hours=2),
+                created_by=engagement.coach,
+                created_at=session.ends_at,
+                carried_from=carried_from,
             )
             finished = following is not None and following.status == Session.Status.HELD
             if not finished and pattern == "new" and title == titles[1][0]:
@@ -140,18 +152,31 @@ def build_history(engagement: Engagement, pattern: str, intervals: int, rng: ran
                 times = [t for t in _progress_times(pattern, session.ends_at, end, rng) if t < now]
             ProgressEntry.objects.bulk_create(
                 ProgressEntry(
-                    homework=homework, author=client, note=rng.choice(
-                        ["Made a start.", "Half an hour on it, felt good.", "Harder than I thought.",
-                         "Sent two emails.", "Wrote a page of notes.", "Talked it through with a friend."]
-                    ), minutes=rng.choice([10, 15, 20, 30, 45, 60]),
-                    occurred_on=moment.astimezone(client.zone).date(), written_at=moment,
+                    homework=homework,
+                    author=client,
+                    note=rng.choice(
+                        [
+                            "Made a start.",
+                            "Half an hour on it, felt good.",
+                            "Harder than I thought.",
+                            "Sent two emails.",
+                            "Wrote a page of notes.",
+                            "Talked it through with a friend.",
+                        ]
+                    ),
+                    minutes=rng.choice([10, 15, 20, 30, 45, 60]),
+                    occurred_on=moment.astimezone(client.zone).date(),
+                    written_at=moment,
                 )
                 for moment in times
             )
             if finished and following is not None:
                 outcome, reason, decision = _outcome(pattern, title, rng)
                 Homework.objects.filter(pk=homework.pk).update(
-                    outcome=outcome, reason=reason, decision=decision, reviewed_in=following,
+                    outcome=outcome,
+                    reason=reason,
+                    decision=decision,
+                    reviewed_in=following,
                     reviewed_at=following.ends_at,
                 )
                 if decision == Decision.CARRY_OVER:
@@ -159,8 +184,11 @@ def build_history(engagement: Engagement, pattern: str, intervals: int, rng: ran
     if pattern == "stuck":
         latest = Homework.objects.filter(engagement=engagement, title=STUCK_TITLE).order_by("-created_at").first()
         AgendaItem.objects.create(
-            engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, homework=latest,
-            text=f"“{STUCK_TITLE}” has been carried over 3 times", raised_at=sessions[-2].ends_at,
+            engagement=engagement,
+            kind=AgendaItem.Kind.TO_EXPLORE,
+            homework=latest,
+            text=f"“{STUCK_TITLE}” has been carried over 3 times",
+            raised_at=sessions[-2].ends_at,
         )
 
 

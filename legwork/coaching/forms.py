@@ -58,9 +58,7 @@ class GoalForm(forms.ModelForm):
 
 
 class SessionForm(forms.ModelForm):
-    scheduled_at = forms.DateTimeField(
-        label="When", widget=DateTimeLocalInput(), input_formats=LOCAL_DATETIME_FORMATS
-    )
+    scheduled_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput(), input_formats=LOCAL_DATETIME_FORMATS)
 
     class Meta:
         model = Session

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from legwork.accounts.models import User
 from legwork.homework.models import Homework, ProgressEntry
+from legwork.lib.http import AuthedHttpRequest
 
 from . import services
 from .access import (
@@ -41,10 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "welcome.html")
     if request.user.is_coach:
-        return coach_home(request)
+        return coach_home(request)  # type: ignore[arg-type]
     from legwork.homework.views import client_home
 
-    return client_home(request)
+    return client_home(request)  # type: ignore[arg-type]
 
 
 def coach_clients(coach: User) -> list[Engagement]:
@@ -72,7 +73,7 @@ def coach_clients(coach: User) -> list[Engagement]:
 
 
 @login_required
-def coach_home(request: HttpRequest) -> HttpResponse:
+def coach_home(request: AuthedHttpRequest) -> HttpResponse:
     require_is_coach(request.user)
     today = timezone.localdate()
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
@@ -99,7 +100,7 @@ def coach_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthedHttpRequest) -> HttpResponse:
     require_is_coach(request.user)
     form = InvitationForm(request.POST or None)
     new_link = None
@@ -127,7 +128,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_renew(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require_is_coach(request.user)
     invitation = get_invitation_for_coach(request.user, pk)
     if invitation.accepted_at:
@@ -149,7 +150,7 @@ def invitation_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require_is_coach(request.user)
     invitation = get_invitation_for_coach(request.user, pk)
     if not invitation.accepted_at:
@@ -201,7 +202,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def engagement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for_user(request.user, pk)
     is_coach = engagement.is_coach(request.user)
     sessions = engagement.sessions.order_by("-scheduled_at")
@@ -231,7 +232,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def engagement_status(request: HttpRequest, pk: int) -> HttpResponse:
+def engagement_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for_user(request.user, pk)
     require_coach(engagement, request.user)
     form = EngagementStatusForm(request.POST)
@@ -244,7 +245,7 @@ def engagement_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for_user(request.user, pk)
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -257,7 +258,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for_user(request.user, pk)
     require_coach(engagement, request.user)
     form = SessionForm(request.POST or None, initial={"duration_minutes": 60})
@@ -274,7 +275,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coaching/session_form.html", {"engagement": engagement, "form": form})
 
 
-def session_context(request: HttpRequest, session: Session) -> dict:
+def session_context(request: AuthedHttpRequest, session: Session) -> dict:
     from legwork.homework.forms import NextSessionForm, ReviewForm, wrap_up_formset
 
     engagement = session.engagement
@@ -307,14 +308,14 @@ def session_context(request: HttpRequest, session: Session) -> dict:
 
 
 @login_required
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     return render(request, "coaching/session_detail.html", session_context(request, session))
 
 
 @login_required
 @require_POST
-def session_notes(request: HttpRequest, pk: int) -> HttpResponse:
+def session_notes(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
     form = SessionNotesForm(request.POST, instance=session)
@@ -329,7 +330,7 @@ def session_notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_private_notes(request: HttpRequest, pk: int) -> HttpResponse:
+def session_private_notes(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
     form = PrivateNotesForm(request.POST, instance=session)
@@ -344,7 +345,7 @@ def session_private_notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_status(request: HttpRequest, pk: int) -> HttpResponse:
+def session_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
     form = SessionStatusForm(request.POST)
@@ -358,7 +359,7 @@ def session_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     form = AgendaItemForm(request.POST)
     if form.is_valid():
@@ -370,7 +371,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agenda_item_resolve(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item_resolve(request: AuthedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
     item = session.engagement.agenda_items.filter(pk=item_pk).first()

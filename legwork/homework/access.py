@@ -27,12 +27,7 @@ def get_homework_for_user(user: User, pk: object) -> Homework:
 
 
 def get_progress_entry_for_user(user: User, pk: object) -> ProgressEntry:
-    entry = (
-        ProgressEntry.objects.visible_to(user)
-        .select_related("homework__engagement")
-        .filter(pk=int_pk(pk))
-        .first()
-    )
+    entry = ProgressEntry.objects.visible_to(user).select_related("homework__engagement").filter(pk=int_pk(pk)).first()
     if entry is None:
         raise Http404("No such progress entry.")
     return entry

@@ -70,9 +70,7 @@ class NextSessionForm(forms.Form):
 
 
 class ChangeRequestForm(forms.Form):
-    note = forms.CharField(
-        max_length=500, label="What would you change?", widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(max_length=500, label="What would you change?", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ProgressForm(forms.Form):

@@ -81,9 +81,7 @@ def session_wrap_up(
         next_session = None
         if next_session_at is not None:
             next_session = (
-                Session.objects.scheduled()
-                .filter(engagement=session.engagement, scheduled_at=next_session_at)
-                .first()
+                Session.objects.scheduled().filter(engagement=session.engagement, scheduled_at=next_session_at).first()
             ) or session_schedule(engagement=session.engagement, scheduled_at=next_session_at, by=by)
         else:
             next_session = session.engagement.next_session()
@@ -156,7 +154,9 @@ def _raise_to_explore(engagement: Engagement, homework: Homework, text: str) -> 
     )
     if already.exists():
         return None
-    return AgendaItem.objects.create(engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, text=text, homework=homework)
+    return AgendaItem.objects.create(
+        engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, text=text, homework=homework
+    )
 
 
 def homework_review(
@@ -194,7 +194,9 @@ def homework_review(
         chain = (carried or homework).carry_over_chain()
         times_carried = len(chain) - 1
         same_reason = [
-            item for item in chain if item.outcome == Outcome.NOT_DONE and homework.reason and item.reason == homework.reason
+            item
+            for item in chain
+            if item.outcome == Outcome.NOT_DONE and homework.reason and item.reason == homework.reason
         ]
         anchor = carried or homework
         if times_carried >= 2:

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from legwork.coaching.access import get_session_for_user, require_client, require_coach
 from legwork.coaching.models import Engagement, Session
-from legwork.lib.http import redirect_back
+from legwork.lib.http import AuthedHttpRequest, redirect_back
 
 from . import services
 from .access import get_homework_for_user
@@ -27,7 +27,7 @@ PROMPTS = [
 
 
 @login_required
-def client_home(request: HttpRequest) -> HttpResponse:
+def client_home(request: AuthedHttpRequest) -> HttpResponse:
     """This interval: the homework, days left until the next session, a prompt."""
     today = timezone.localdate()
     engagements = list(
@@ -64,7 +64,7 @@ def client_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def homework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def homework_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     return render(
         request,
@@ -83,11 +83,11 @@ def homework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def homework_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def homework_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
     services.homework_confirm(homework=homework, by=request.user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         homework.entries = homework.progress.count()  # type: ignore[attr-defined]
         return render(request, "homework/client_home.html#homework-card", {"homework": homework})
     messages.success(request, f"You're in: “{homework.title}”.")
@@ -95,7 +95,7 @@ def homework_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def homework_request_change(request: HttpRequest, pk: int) -> HttpResponse:
+def homework_request_change(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
     form = ChangeRequestForm(request.POST or None)
@@ -112,7 +112,7 @@ def homework_request_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def homework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def homework_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     engagement = homework.engagement
     form = HomeworkForm(request.POST or None, instance=homework, engagement=engagement)
@@ -130,7 +130,7 @@ def homework_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
     form = ProgressForm(request.POST, prefix=f"progress-{homework.pk}")
@@ -142,7 +142,7 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
             minutes=form.cleaned_data["minutes"],
             occurred_on=form.cleaned_data["occurred_on"],
         )
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return render(
                 request,
                 "homework/client_home.html#progress-form",
@@ -150,7 +150,7 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.success(request, "Logged. Well done for showing up.")
         return redirect_back(request, "homework", homework.pk)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "homework/client_home.html#progress-form", {"homework": homework, "form": form})
     return render(
         request,
@@ -170,7 +170,7 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def homework_review(request: HttpRequest, pk: int, homework_pk: int) -> HttpResponse:
+def homework_review(request: AuthedHttpRequest, pk: int, homework_pk: int) -> HttpResponse:
     """Give one homework its outcome during the session (coach's screen, used live)."""
     from legwork.coaching.views import session_context
 
@@ -205,7 +205,7 @@ def homework_review(request: HttpRequest, pk: int, homework_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def session_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
+def session_wrap_up(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Add the interval's homework and set the next session, in one go."""
     from legwork.coaching.views import session_context
 
@@ -221,7 +221,11 @@ def session_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             f"Session wrapped up: {len(created)} homework proposed"
-            + (f", next session {timezone.localtime(next_session.scheduled_at):%a %d %b at %H:%M}." if next_session else "."),
+            + (
+                f", next session {timezone.localtime(next_session.scheduled_at):%a %d %b at %H:%M}."
+                if next_session
+                else "."
+            ),
         )
         return redirect("session", pk=session.pk)
     context = session_context(request, session)

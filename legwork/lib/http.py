@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,3 +13,16 @@ def redirect_back(request: HttpRequest, default: str, *args: object) -> HttpResp
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(resolve_url(default, *args))
+
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from legwork.accounts.models import User
+
+
+class AuthedHttpRequest(HttpRequest):
+    """The request a `login_required` view receives: a signed-in person, and htmx details."""
+
+    user: User  # type: ignore[assignment]
+    htmx: HtmxDetails

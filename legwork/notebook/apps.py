@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotebookConfig(AppConfig):
+    name = "legwork.notebook"
+    label = "notebook"
