@@ -116,9 +116,8 @@ def build_history(engagement: Engagement, pattern: str, intervals: int, rng: ran
     for index, session in enumerate(sessions[:-1] if upcoming else sessions):
         following = sessions[index + 1] if index + 1 < len(sessions) else None
         titles = rng.sample(HOMEWORK_IDEAS, 2)
-        batch: list[tuple[str, str, Homework | None]] = []
-        for title, purpose in titles:
-            batch.append((title, purpose, None))
+        batch: list[tuple[str, str, Homework | None]] = [(title, purpose, None) for title, purpose in titles]
+
         if pattern == "stuck" and index >= len(sessions) - 4:
             batch.append((STUCK_TITLE, Purpose.ACT, carried))
         end = following.scheduled_at if following else session.scheduled_at + dt.timedelta(days=14)
