@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "legwork.exercises",
     "legwork.reminders",
     "legwork.insights",
+    "legwork.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
