@@ -17,7 +17,8 @@ $(VENV)/.installed: requirements/dev.txt
 	@echo "==> Creating the virtualenv in $(VENV) with $(PYTHON313)"
 	@test -x $(PY) || $(PYTHON313) -m venv $(VENV)
 	@echo "==> Installing pinned dependencies (requirements/dev.txt)"
-	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt 2>&1 \
+	  | { grep -v "^WARNING: Location 'file:" || true; }
 	@touch $@
 
 install: $(VENV)/.installed

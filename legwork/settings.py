@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "legwork.reminders",
     "legwork.insights",
     "legwork.api",
+    "legwork.exports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("legwork.exercises.urls")),
     path("", include("legwork.reminders.urls")),
     path("", include("legwork.insights.urls")),
+    path("", include("legwork.exports.urls")),
     path("", include("legwork.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from django.test import Client
+
+from conftest import PASSWORD, make_homework, make_progress, make_session
+from legwork.accounts.models import User
+from legwork.coaching.models import Engagement
+from legwork.homework.models import Homework, ProgressEntry
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _history(engagement: Engagement) -> Homework:
+    make_session(engagement, private_notes="canary-private-91c2", shared_notes="We talked about Acme.")
+    homework = make_homework(engagement, title="Call Dana at Acme")
+    make_progress(homework, note="Left a voicemail", minutes=5)
+    return homework
+
+
+def test_a_client_exports_everything_of_theirs_but_not_the_coachs_private_notes(
+    alice_bob: Engagement, bob: User
+) -> None:
+    _history(alice_bob)
+    response = signed_in(bob).get("/export/legwork.json")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["format"] == "legwork-client-export"
+    [engagement] = data["engagements"]
+    assert engagement["homework"][0]["title"] == "Call Dana at Acme"
+    assert engagement["homework"][0]["progress"][0]["note"] == "Left a voicemail"
+    assert engagement["sessions"][0]["shared_notes"] == "We talked about Acme."
+    assert "canary-private-91c2" not in response.content.decode()
+
+
+def test_a_coach_exports_their_practice_and_nobody_elses(
+    alice_bob: Engagement, carol_dan: Engagement, alice: User, carol: User
+) -> None:
+    _history(alice_bob)
+    data = json.loads(signed_in(alice).get("/export/legwork.json").content)
+    assert data["format"] == "legwork-practice-export"
+    assert [e["client"]["email"] for e in data["engagements"]] == ["bob@example.com"]
+    assert data["engagements"][0]["sessions"][0]["private_notes"] == "canary-private-91c2"
+    other = signed_in(carol).get("/export/legwork.json").content.decode()
+    assert "bob@example.com" not in other
+    assert "Call Dana" not in other
+    assert "canary-private-91c2" not in other
+
+
+def test_another_client_gets_none_of_bobs_data(alice_bob: Engagement, carol_dan: Engagement, dan: User) -> None:
+    _history(alice_bob)
+    body = signed_in(dan).get("/export/legwork.json").content.decode()
+    assert "Call Dana" not in body
+    assert "bob@example.com" not in body
+
+
+def test_the_archive_holds_the_json_and_a_readable_page(alice_bob: Engagement, bob: User) -> None:
+    _history(alice_bob)
+    response = signed_in(bob).get("/export/legwork.zip")
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == ["legwork/export.json", "legwork/index.html"]
+    page = archive.read("legwork/index.html").decode()
+    assert "Call Dana at Acme" in page
+    assert "Left a voicemail" in page
+    assert "canary-private-91c2" not in page
+
+
+def test_exported_text_is_escaped_in_the_readable_page(alice_bob: Engagement, bob: User) -> None:
+    make_homework(alice_bob, title="<script>alert(1)</script>")
+    page = zipfile.ZipFile(io.BytesIO(signed_in(bob).get("/export/legwork.zip").content)).read("legwork/index.html")
+    assert b"<script>alert(1)</script>" not in page
+    assert b"&lt;script&gt;" in page
+
+
+def test_a_client_deletes_their_account_and_everything_in_it(alice_bob: Engagement, bob: User) -> None:
+    _history(alice_bob)
+    client = signed_in(bob)
+    response = client.post("/account/delete/", {"password": PASSWORD, "confirm": "DELETE"})
+    assert response.status_code == 302
+    assert not User.objects.filter(email="bob@example.com").exists()
+    assert not Engagement.objects.exists()
+    assert not ProgressEntry.objects.exists()
+    assert client.get("/export/").status_code == 302
+
+
+def test_a_wrong_password_or_confirmation_deletes_nothing_and_says_why(alice_bob: Engagement, bob: User) -> None:
+    response = signed_in(bob).post("/account/delete/", {"password": "wrong", "confirm": "delete please"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "That isn&#x27;t your password." in page
+    assert "Type DELETE in capitals" in page
+    assert 'value="delete please"' in page
+    assert User.objects.filter(pk=bob.pk).exists()
+
+
+def test_a_coach_cannot_delete_their_account_from_the_page(alice_bob: Engagement, alice: User) -> None:
+    signed_in(alice).post("/account/delete/", {"password": PASSWORD, "confirm": "DELETE"})
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert Engagement.objects.filter(pk=alice_bob.pk).exists()
+
+
+def test_exports_need_a_sign_in(db: object) -> None:
+    for url in ("/export/", "/export/legwork.json", "/export/legwork.zip"):
+        assert Client().get(url).status_code == 302
