@@ -38,16 +38,27 @@ class JoinForm(forms.Form):
     password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput, min_length=8, max_length=128)
     password2 = forms.CharField(label="The password again", widget=forms.PasswordInput, max_length=128)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         from legwork.accounts.models import timezone_names
 
         super().__init__(*args, **kwargs)
+        self.email = email
         self.fields["timezone"].choices = [(name, name) for name in timezone_names()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password1") != data.get("password2"):
+        password = data.get("password1")
+        if password and password != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
+        elif password:
+            from django.contrib.auth.password_validation import validate_password
+
+            from legwork.accounts.models import User
+
+            try:
+                validate_password(password, User(email=self.email, name=data.get("name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
         return data
 
 

@@ -44,10 +44,14 @@ def invitation_create(*, coach: User, email: str, name: str = "", send_email: bo
 
 
 def invitation_renew(*, invitation: Invitation) -> str:
-    """A fresh link for the same person; the old link stops working at once."""
+    """A fresh link for the same person, valid for a new lifetime; the old link stops working at once.
+
+    Renewing a revoked or expired invitation brings it back to life with the new link.
+    """
     token = Invitation.new_token()
     invitation.set_token(token)
-    invitation.save(update_fields=["token_hash", "expires_at"])
+    invitation.revoked_at = None
+    invitation.save(update_fields=["token_hash", "expires_at", "revoked_at"])
     return token
 
 

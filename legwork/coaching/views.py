@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -99,11 +100,13 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+NEW_LINK_KEY = "new_invitation_link"
+
+
 @login_required
 def invitations(request: AuthedHttpRequest) -> HttpResponse:
     require_is_coach(request.user)
     form = InvitationForm(request.POST or None)
-    new_link = None
     if request.method == "POST" and form.is_valid():
         invitation, token = services.invitation_create(
             coach=request.user,
@@ -111,18 +114,22 @@ def invitations(request: AuthedHttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             send_email=form.cleaned_data["send_email"],
         )
-        new_link = services.invitation_url(token)
+        # Shown once, on the page we go to next: only a hash of the token is kept.
+        request.session[NEW_LINK_KEY] = services.invitation_url(token)
         if form.cleaned_data["send_email"]:
             messages.success(request, f"Invitation sent to {invitation.email}.")
-        form = InvitationForm()
+        else:
+            messages.success(request, f"Invitation made for {invitation.email}: copy the link below.")
+        return redirect("invitations")
     return render(
         request,
         "coaching/invitations.html",
         {
             "form": form,
-            "new_link": new_link,
+            "new_link": request.session.pop(NEW_LINK_KEY, None) if request.method == "GET" else None,
             "invitations": Invitation.objects.filter(coach=request.user).select_related("engagement__client")[:50],
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -135,17 +142,9 @@ def invitation_renew(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "That invitation was already used.")
         return redirect("invitations")
     token = services.invitation_renew(invitation=invitation)
-    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None)
-    messages.success(request, "A new link is ready; the old one no longer works.")
-    return render(
-        request,
-        "coaching/invitations.html",
-        {
-            "form": InvitationForm(),
-            "new_link": services.invitation_url(token),
-            "invitations": Invitation.objects.filter(coach=request.user).select_related("engagement__client")[:50],
-        },
-    )
+    request.session[NEW_LINK_KEY] = services.invitation_url(token)
+    messages.success(request, f"A new link for {invitation.email} is ready; the old one no longer works.")
+    return redirect("invitations")
 
 
 @login_required
@@ -178,7 +177,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "coaching/join_existing.html", {"invitation": invitation})
 
     existing = User.objects.filter(email__iexact=invitation.email).exists()
-    form = JoinForm(request.POST or None, initial={"name": invitation.name, "timezone": "Europe/London"})
+    form = JoinForm(
+        request.POST or None, email=invitation.email, initial={"name": invitation.name, "timezone": "Europe/London"}
+    )
     if request.method == "POST" and not existing and form.is_valid():
         try:
             with transaction.atomic():
@@ -189,16 +190,23 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                     timezone=form.cleaned_data["timezone"],
                 )
                 # The coach vouched for this address by sending the invitation to it.
-                from allauth.account.models import EmailAddress
-
                 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
                 engagement = services.invitation_accept(token=token, client=user)
         except services.InvitationError as error:
             return render(request, "coaching/join_invalid.html", {"error": str(error)}, status=410)
+        except IntegrityError:
+            # Two tabs joined at once: the other one made the account and used the link.
+            used = "This invitation has already been used. Sign in to reach your coaching."
+            return render(request, "coaching/join_invalid.html", {"error": used}, status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to Legwork. You're working with {engagement.coach}.")
         return redirect("home")
-    return render(request, "coaching/join.html", {"invitation": invitation, "form": form, "existing": existing})
+    return render(
+        request,
+        "coaching/join.html",
+        {"invitation": invitation, "form": form, "existing": existing},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -364,9 +372,10 @@ def agenda_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = AgendaItemForm(request.POST)
     if form.is_valid():
         AgendaItem.objects.create(engagement=session.engagement, text=form.cleaned_data["text"])
-    else:
-        messages.error(request, "An agenda point needs a few words (300 characters at most).")
-    return redirect("session", pk=session.pk)
+        return redirect(session.get_absolute_url() + "#agenda-h")
+    context = session_context(request, session)
+    context["agenda_form"] = form
+    return render(request, "coaching/session_detail.html", context, status=400)
 
 
 @login_required

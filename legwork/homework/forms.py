@@ -46,12 +46,17 @@ class BaseWrapUpFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "engagement": self.form_kwargs["engagement"]}
 
 
-def wrap_up_formset(engagement: Engagement, data: Any = None, extra: int = 3) -> Any:
+WRAP_UP_MAX_ROWS = 12
+
+
+def wrap_up_formset(engagement: Engagement, data: Any = None, extra: int = 2) -> Any:
+    """The wrap-up rows. absolute_max caps the forms built, whatever TOTAL_FORMS a forged post claims."""
     formset_class = forms.formset_factory(
         forms.modelform_factory(Homework, form=HomeworkForm, fields=HomeworkForm.Meta.fields),
         formset=BaseWrapUpFormSet,
         extra=extra,
-        max_num=12,
+        max_num=WRAP_UP_MAX_ROWS,
+        absolute_max=WRAP_UP_MAX_ROWS,
         validate_max=True,
     )
     return formset_class(data, form_kwargs={"engagement": engagement}, prefix="homework")

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 DEFAULT_INTERVAL = dt.timedelta(days=14)
 
 
+class AlreadyReviewed(Exception):
+    """The homework has its outcome already (a second tab, a double click): nothing was changed."""
+
+
 @dataclass
 class HomeworkDraft:
     """What the wrap-up form collects for one homework."""
@@ -176,10 +180,14 @@ def homework_review(
     next session's agenda.
     """
     with transaction.atomic():
+        # Lock the row and re-check, so two tabs reviewing at once make one outcome and one carry-over.
+        if not Homework.objects.select_for_update().filter(pk=homework.pk, outcome="").exists():
+            raise AlreadyReviewed(homework.title)
         homework.record_outcome(outcome=outcome, reason=reason, decision=decision, note=note, session=session)
         carried = None
-        if homework.decision == Decision.CARRY_OVER:
-            engagement = homework.engagement
+        if homework.decision in (Decision.CARRY_OVER, Decision.CHANGE):
+            # Both take the work into the new interval as a linked homework; "change" is then
+            # edited together, and goes back to the client to confirm like any proposal.
             draft = HomeworkDraft(
                 title=homework.title,
                 purpose=homework.purpose,
@@ -189,24 +197,29 @@ def homework_review(
                 plan_where=homework.plan_where,
             )
             carried = homework_propose(
-                engagement=engagement, draft=draft, by=by, agreed_in=session, carried_from=homework
+                engagement=homework.engagement, draft=draft, by=by, agreed_in=session, carried_from=homework
             )
-        chain = (carried or homework).carry_over_chain()
-        times_carried = len(chain) - 1
-        same_reason = [
-            item
-            for item in chain
-            if item.outcome == Outcome.NOT_DONE and homework.reason and item.reason == homework.reason
-        ]
-        anchor = carried or homework
-        if times_carried >= 2:
-            _raise_to_explore(
-                homework.engagement, anchor, f"“{homework.title}” has been carried over {times_carried} times"
-            )
-        elif len(same_reason) >= 2:
-            _raise_to_explore(
-                homework.engagement,
-                anchor,
-                f"“{homework.title}” not done {len(same_reason)} times: {homework.get_reason_display().lower()}",
-            )
+        _raise_if_keeps_not_happening(homework, carried)
     return carried
+
+
+def _raise_if_keeps_not_happening(homework: Homework, carried: Homework | None) -> None:
+    """Carried over twice, or not done twice for the same reason: raise it "to explore", once."""
+    chain = homework.carry_over_chain()
+    times_carried = sum(1 for item in chain if item.decision == Decision.CARRY_OVER)
+    same_reason = [
+        item
+        for item in chain
+        if item.outcome == Outcome.NOT_DONE and homework.reason and item.reason == homework.reason
+    ]
+    anchor = carried or homework
+    if times_carried >= 2:
+        _raise_to_explore(
+            homework.engagement, anchor, f"“{homework.title}” has been carried over {times_carried} times"
+        )
+    elif len(same_reason) >= 2:
+        _raise_to_explore(
+            homework.engagement,
+            anchor,
+            f"“{homework.title}” not done {len(same_reason)} times: {homework.get_reason_display().lower()}",
+        )

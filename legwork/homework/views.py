@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +14,15 @@ from legwork.lib.http import AuthedHttpRequest, redirect_back
 
 from . import services
 from .access import get_homework_for_user
-from .forms import ChangeRequestForm, HomeworkForm, NextSessionForm, ProgressForm, ReviewForm, wrap_up_formset
+from .forms import (
+    WRAP_UP_MAX_ROWS,
+    ChangeRequestForm,
+    HomeworkForm,
+    NextSessionForm,
+    ProgressForm,
+    ReviewForm,
+    wrap_up_formset,
+)
 from .models import Decision, Homework
 
 PROMPTS = [
@@ -86,10 +94,17 @@ def homework_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def homework_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
+    if not homework.is_open:
+        messages.error(request, "That homework has been reviewed already.")
+        return redirect("homework", pk=homework.pk)
     services.homework_confirm(homework=homework, by=request.user)
     if request.htmx:
         homework.entries = homework.progress.count()  # type: ignore[attr-defined]
-        return render(request, "homework/client_home.html#homework-card", {"homework": homework})
+        return render(
+            request,
+            "homework/client_home.html#homework-card",
+            {"homework": homework, "progress_form": ProgressForm(prefix=f"progress-{homework.pk}")},
+        )
     messages.success(request, f"You're in: “{homework.title}”.")
     return redirect_back(request, "home")
 
@@ -98,6 +113,9 @@ def homework_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def homework_request_change(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
+    if not homework.is_open:
+        messages.error(request, "That homework has been reviewed already.")
+        return redirect("homework", pk=homework.pk)
     form = ChangeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.homework_request_change(homework=homework, note=form.cleaned_data["note"], by=request.user)
@@ -115,6 +133,11 @@ def homework_request_change(request: AuthedHttpRequest, pk: int) -> HttpResponse
 def homework_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     engagement = homework.engagement
+    # The client proposes a change instead; the coach rewrites it and it goes back to them to confirm.
+    require_coach(engagement, request.user)
+    if not homework.is_open:
+        messages.error(request, "That homework has been reviewed already: agree a new one at the wrap-up.")
+        return redirect("homework", pk=homework.pk)
     form = HomeworkForm(request.POST or None, instance=homework, engagement=engagement)
     if request.method == "POST" and form.is_valid():
         services.homework_update(homework=homework, draft=form.to_draft(), by=request.user)
@@ -134,6 +157,8 @@ def progress_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
     form = ProgressForm(request.POST, prefix=f"progress-{homework.pk}")
+    if not homework.is_open:
+        form.add_error(None, "This homework has been reviewed already: log work on this interval's homework.")
     if form.is_valid():
         entry = services.progress_log(
             homework=homework,
@@ -177,20 +202,23 @@ def homework_review(request: AuthedHttpRequest, pk: int, homework_pk: int) -> Ht
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
     homework = get_homework_for_user(request.user, homework_pk)
-    if homework.engagement_id != session.engagement_id or not homework.is_open:
-        messages.error(request, "That homework has already been reviewed.")
-        return redirect("session", pk=session.pk)
+    if homework.engagement_id != session.engagement_id:
+        raise Http404("No such homework in this session.")
     form = ReviewForm(request.POST, prefix=f"review-{homework.pk}")
     if form.is_valid():
-        carried = services.homework_review(
-            homework=homework,
-            session=session,
-            outcome=form.cleaned_data["outcome"],
-            reason=form.cleaned_data["reason"],
-            decision=form.cleaned_data["decision"],
-            note=form.cleaned_data["note"],
-            by=request.user,
-        )
+        try:
+            carried = services.homework_review(
+                homework=homework,
+                session=session,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except services.AlreadyReviewed:
+            messages.info(request, f"“{homework.title}” has its outcome already.")
+            return redirect(session.get_absolute_url() + "#review")
         if carried is not None and homework.decision == Decision.CHANGE:
             messages.info(request, "Now change it together: edit the words and the plan.")
             return redirect("homework_edit", pk=carried.pk)
@@ -211,6 +239,8 @@ def session_wrap_up(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
+    if "add_row" in request.POST:
+        return _wrap_up_with_another_row(request, session)
     formset = wrap_up_formset(session.engagement, request.POST)
     next_form = NextSessionForm(request.POST)
     if formset.is_valid() and next_form.is_valid():
@@ -227,7 +257,23 @@ def session_wrap_up(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 else "."
             ),
         )
-        return redirect("session", pk=session.pk)
+        return redirect(session.get_absolute_url() + "#agreed-h")
     context = session_context(request, session)
     context.update(formset=formset, next_form=next_form, wrap_up_errors=True)
     return render(request, "coaching/session_detail.html", context, status=400)
+
+
+def _wrap_up_with_another_row(request: AuthedHttpRequest, session: Session) -> HttpResponse:
+    """The "Add another row" button: the same rows, as typed, and one more (a plain submit, so no JS needed)."""
+    from legwork.coaching.views import session_context
+
+    data = request.POST.copy()
+    try:
+        rows = int(data.get("homework-TOTAL_FORMS", ""))
+    except ValueError:
+        rows = 0
+    data["homework-TOTAL_FORMS"] = str(max(0, min(rows + 1, WRAP_UP_MAX_ROWS)))
+    context = session_context(request, session)
+    context.update(formset=wrap_up_formset(session.engagement, data), next_form=NextSessionForm(data), focus_last=True)
+    template = "coaching/session_detail.html#wrap-up" if request.htmx else "coaching/session_detail.html"
+    return render(request, template, context)
