@@ -1,0 +1,264 @@
+"""Small SVG charts drawn on the server: no script, legible in print, each with a text alternative.
+
+Every chart is an <svg role="img"> with an aria-label, a <title> and a <desc> that say in words what the
+picture shows, so a screen reader (or a printout in black and white) loses nothing. Series differ by
+line style and marker shape as well as colour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from . import metrics
+from .metrics import IntervalInsights
+
+WIDTH = 680
+LABEL_W = 170
+INK = "#1d2327"
+MUTED = "#5a6570"
+LINE = "#c5ccd3"
+ACCENT = "#1f5f8b"
+GOOD = "#1e6b3a"
+WARN = "#8a4b00"
+SHADE = "#fff1dc"
+
+
+def _svg(width: int, height: int, label: str, desc: str, body: list[str], css_class: str) -> SafeString:
+    return format_html(
+        '<svg class="chart {}" role="img" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet"'
+        ' aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title><desc>{}</desc>{}</svg>',
+        css_class,
+        width,
+        height,
+        label,
+        label,
+        desc,
+        mark_safe("".join(body)),  # noqa: S308 - every piece below is built with format_html
+    )
+
+
+def _text(x: float, y: float, text: str, *, size: int = 11, anchor: str = "start", fill: str = INK) -> str:
+    return format_html(
+        '<text x="{}" y="{}" font-size="{}" text-anchor="{}" fill="{}">{}</text>',
+        f"{x:.1f}",
+        f"{y:.1f}",
+        size,
+        anchor,
+        fill,
+        text,
+    )
+
+
+def _short(text: str, length: int = 26) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def timeline_summary(insights: IntervalInsights) -> str:
+    interval = insights.interval
+    parts = [
+        f"{insights.entries} progress entr{'y' if insights.entries == 1 else 'ies'}",
+        f"work on {insights.active_days} of {insights.days} days",
+    ]
+    if interval.end is not None:
+        parts.append(f"{insights.last_minute} in the last 24 hours before the session")
+    if insights.thinking_planned:
+        parts.append(
+            f"thinking time taken {insights.thinking_taken} of {insights.thinking_planned}"
+            f" ({insights.thinking_skipped} skipped)"
+        )
+    if insights.stalled:
+        parts.append(f"{len(insights.stalled)} stalled")
+    return "; ".join(parts) + "."
+
+
+def timeline_svg(insights: IntervalInsights) -> SafeString:
+    """The interval day by day: entries per day (bars), each homework's entries (dots, by when written),
+    thinking time (filled = taken, hollow = skipped, dash = not marked), the last 24 hours shaded."""
+    interval = insights.interval
+    days = metrics.interval_days(interval)
+    counts = dict(metrics.day_counts(interval))
+    rows = interval.homework[:8]
+    bar_h, row_h, top = 36, 20, 8
+    rows_top = top + bar_h + 20
+    height = rows_top + row_h * (len(rows) + 1) + 22
+    x0, x1 = LABEL_W, WIDTH - 10
+    zone = interval.zone
+    t0 = dt.datetime.combine(days[0], dt.time.min, tzinfo=zone)
+    t1 = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    span = (t1 - t0).total_seconds()
+
+    def x_at(moment: dt.datetime) -> float:
+        return x0 + (x1 - x0) * max(0.0, min(1.0, (moment - t0).total_seconds() / span))
+
+    day_w = (x1 - x0) / len(days)
+    body: list[str] = []
+    if interval.end is not None:
+        a, b = x_at(interval.end - metrics.LAST_MINUTE), x_at(interval.end)
+        body.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+                f"{a:.1f}",
+                top,
+                f"{max(b - a, 1):.1f}",
+                height - top - 20,
+                SHADE,
+            )
+        )
+        body.append(_text(b, height - 24, "last 24 h", size=9, anchor="end", fill=WARN))
+    peak = max(counts.values(), default=0) or 1
+    step = max(1, len(days) // 10)
+    for n, day in enumerate(days):
+        x = x0 + n * day_w
+        body.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="0.5"/>',
+                f"{x:.1f}",
+                f"{x:.1f}",
+                top,
+                height - 20,
+                LINE,
+            )
+        )
+        if counts.get(day):
+            h = bar_h * counts[day] / peak
+            body.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+                    f"{x + 2:.1f}",
+                    f"{top + bar_h - h:.1f}",
+                    f"{max(day_w - 4, 1):.1f}",
+                    f"{h:.1f}",
+                    ACCENT,
+                )
+            )
+            body.append(_text(x + day_w / 2, top + bar_h - h - 2, str(counts[day]), size=9, anchor="middle"))
+        if n % step == 0:
+            body.append(_text(x + day_w / 2, height - 6, day.strftime("%a %-d"), size=9, anchor="middle", fill=MUTED))
+    body.append(_text(4, top + bar_h - 4, "Entries per day", size=11, fill=MUTED))
+    for index, item in enumerate(rows):
+        y = rows_top + index * row_h + row_h / 2
+        body.append(_text(4, y + 4, _short(item.title), size=11))
+        for entry in interval.entries.get(item.pk, []):
+            body.append(
+                format_html(
+                    '<circle cx="{}" cy="{}" r="4.5" fill="{}"/>', f"{x_at(entry.written_at):.1f}", f"{y:.1f}", ACCENT
+                )
+            )
+    y = rows_top + len(rows) * row_h + row_h / 2
+    body.append(_text(4, y + 4, "Thinking time", size=11))
+    for slot in interval.thinking:
+        cx = x_at(slot.starts_at)
+        if slot.status == "taken":
+            body.append(format_html('<circle cx="{}" cy="{}" r="5" fill="{}"/>', f"{cx:.1f}", f"{y:.1f}", GOOD))
+        elif slot.status == "skipped":
+            body.append(
+                format_html(
+                    '<circle cx="{}" cy="{}" r="5" fill="#fff" stroke="{}" stroke-width="2"/>',
+                    f"{cx:.1f}",
+                    f"{y:.1f}",
+                    WARN,
+                )
+            )
+        else:
+            body.append(
+                format_html(
+                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"/>',
+                    f"{cx - 4:.1f}",
+                    f"{cx + 4:.1f}",
+                    f"{y:.1f}",
+                    f"{y:.1f}",
+                    MUTED,
+                )
+            )
+    first, last = days[0], days[-1]
+    label = f"Timeline of the interval, {first:%-d %b} to {last:%-d %b}"
+    return _svg(WIDTH, height, label, timeline_summary(insights), body, "timeline-chart")
+
+
+SERIES = [
+    ("Completion", "completion_rate", GOOD, "", "circle"),
+    ("On time", "on_time_rate", ACCENT, "6 3", "square"),
+    ("Last-minute share", "last_minute_share", WARN, "2 3", "diamond"),
+]
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "circle":
+        return format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}"/>', f"{x:.1f}", f"{y:.1f}", colour)
+    if shape == "square":
+        return format_html(
+            '<rect x="{}" y="{}" width="7" height="7" fill="{}"/>', f"{x - 3.5:.1f}", f"{y - 3.5:.1f}", colour
+        )
+    return format_html('<path d="M{} {} l4 4 l-4 4 l-4 -4 z" fill="{}"/>', f"{x:.1f}", f"{y - 4:.1f}", colour)
+
+
+def rates_svg(history: Sequence[IntervalInsights]) -> SafeString:
+    """Completion, on-time and last-minute share per interval (0–100 %), oldest on the left."""
+    history = [h for h in history if h.interval.session is not None][-12:]
+    height, top, bottom, left, right = 190, 30, 150, 44, WIDTH - 16
+    body: list[str] = []
+    for pct in (0, 50, 100):
+        y = bottom - (bottom - top) * pct / 100
+        body.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="0.5"/>',
+                left,
+                right,
+                f"{y:.1f}",
+                f"{y:.1f}",
+                LINE,
+            )
+        )
+        body.append(_text(left - 6, y + 4, f"{pct}%", size=10, anchor="end", fill=MUTED))
+    count = len(history)
+
+    def x_at(index: int) -> float:
+        return left + 12 + (right - left - 24) * (index / (count - 1) if count > 1 else 0.5)
+
+    for index, item in enumerate(history):
+        session = item.interval.session
+        assert session is not None
+        day = item.interval.local_date(session.scheduled_at)
+        body.append(_text(x_at(index), bottom + 16, f"{day:%-d %b}", size=9, anchor="middle", fill=MUTED))
+    descriptions = []
+    for n, (name, attr, colour, dash, shape) in enumerate(SERIES):
+        values = [getattr(item, attr) for item in history]
+        lx = left + n * 170
+        body.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="12" y2="12" stroke="{}" stroke-width="2"{}/>',
+                lx,
+                lx + 22,
+                colour,
+                format_html(' stroke-dasharray="{}"', dash) if dash else "",
+            )
+        )
+        body.append(_marker(shape, lx + 11, 12, colour))
+        body.append(_text(lx + 28, 16, name, size=11))
+        points = [(x_at(i), bottom - (bottom - top) * v) for i, v in enumerate(values) if v is not None]
+        for i in range(len(values) - 1):
+            if values[i] is not None and values[i + 1] is not None:
+                ya = bottom - (bottom - top) * values[i]  # type: ignore[operator]
+                yb = bottom - (bottom - top) * values[i + 1]  # type: ignore[operator]
+                body.append(
+                    format_html(
+                        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"{}/>',
+                        f"{x_at(i):.1f}",
+                        f"{x_at(i + 1):.1f}",
+                        f"{ya:.1f}",
+                        f"{yb:.1f}",
+                        colour,
+                        format_html(' stroke-dasharray="{}"', dash) if dash else "",
+                    )
+                )
+        for x, y in points:
+            body.append(_marker(shape, x, y, colour))
+        descriptions.append(f"{name}: " + ", ".join(metrics.percent(v) for v in values))
+    if not history:
+        body.append(_text(WIDTH / 2, 90, "No reviewed intervals yet", size=12, anchor="middle", fill=MUTED))
+    label = f"Rates over the last {count} interval{'' if count == 1 else 's'}"
+    return _svg(WIDTH, height, label, "; ".join(descriptions) + "." if history else "No data yet.", body, "rates-chart")

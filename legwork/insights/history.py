@@ -1,0 +1,129 @@
+"""Fetch what the insights need, in a fixed number of queries, and cut it into intervals.
+
+The numbers themselves are computed in `metrics.py`; this module only loads and groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from legwork.coaching.models import Session
+from legwork.homework.models import Homework, ProgressEntry
+
+from .metrics import Interval, ThinkingSlot
+
+if TYPE_CHECKING:
+    from legwork.accounts.models import User
+    from legwork.coaching.models import Engagement
+
+# Sessions that did not happen are not the edge of an interval: the homework runs on to the next one.
+NOT_BOUNDARIES = [Session.Status.CANCELLED, Session.Status.MISSED]
+
+
+def boundary_sessions(engagement: Engagement) -> QuerySet[Session]:
+    return engagement.sessions.exclude(status__in=NOT_BOUNDARIES).order_by("scheduled_at")
+
+
+def thinking_slots(client: User, start: dt.datetime, end: dt.datetime) -> list[ThinkingSlot]:
+    """The client's planned thinking time in [start, end) with what they marked: two queries."""
+    try:
+        block_model = apps.get_model("notebook", "ThinkingTimeBlock")
+        mark_model = apps.get_model("notebook", "ThinkingTimeOccurrence")
+    except LookupError:  # the notebook app is optional to the numbers
+        return []
+    if end <= start:
+        return []
+    marks = {
+        (mark.block_id, mark.starts_at): mark.status
+        for mark in mark_model.objects.filter(block__client=client, starts_at__gte=start, starts_at__lt=end).only(
+            "block_id", "starts_at", "status"
+        )
+    }
+    planned: set[tuple[int, dt.datetime]] = set(marks)
+    for block in block_model.objects.filter(client=client).active():
+        # A block plans nothing before it was made.
+        for moment in block.occurrences_between(max(start, block.created_at), end):
+            planned.add((block.pk, moment))
+    return sorted(
+        (ThinkingSlot(starts_at=moment, status=marks.get((block_pk, moment), "")) for block_pk, moment in planned),
+        key=lambda slot: slot.starts_at,
+    )
+
+
+def _entries_by_homework(homework: Sequence[Homework]) -> dict[int, list[ProgressEntry]]:
+    grouped: dict[int, list[ProgressEntry]] = defaultdict(list)
+    for entry in ProgressEntry.objects.filter(homework__in=[h.pk for h in homework]).order_by("written_at", "pk"):
+        grouped[entry.homework_id].append(entry)
+    return grouped
+
+
+def intervals_for(engagement: Engagement, *, now: dt.datetime | None = None) -> list[Interval]:
+    """Every interval of an engagement, oldest first, the one still running last (five queries)."""
+    now = now or timezone.now()
+    zone = engagement.client.zone
+    sessions = list(boundary_sessions(engagement))
+    homework = list(Homework.objects.filter(engagement=engagement).order_by("created_at", "pk"))
+    entries = _entries_by_homework(homework)
+    first_start = min([engagement.created_at, *(h.created_at for h in homework[:1])])
+    edges: list[tuple[dt.datetime, dt.datetime | None, Session | None]] = []
+    previous = first_start
+    for session in sessions:
+        edges.append((previous, session.scheduled_at, session))
+        previous = session.scheduled_at
+    edges.append((previous, None, None))
+    slots = thinking_slots(engagement.client, first_start, now)
+    intervals = []
+    for index, (start, end, ending) in enumerate(edges):
+        own = [h for h in homework if (index == 0 or h.created_at >= start) and (end is None or h.created_at < end)]
+        if end is None and not own:
+            continue
+        intervals.append(
+            Interval(
+                start=start,
+                end=end,
+                zone=zone,
+                now=now,
+                session=ending,
+                homework=own,
+                entries={h.pk: [e for e in entries.get(h.pk, []) if end is None or e.written_at < end] for h in own},
+                thinking=[s for s in slots if s.starts_at >= start and (end is None or s.starts_at < end)],
+            )
+        )
+    return intervals
+
+
+def interval_before(session: Session, *, now: dt.datetime | None = None) -> Interval:
+    """The interval leading up to one session (six queries, whatever its size)."""
+    now = now or timezone.now()
+    engagement = session.engagement
+    previous = (
+        boundary_sessions(engagement)
+        .filter(scheduled_at__lt=session.scheduled_at)
+        .exclude(pk=session.pk)
+        .order_by("-scheduled_at")
+        .first()
+    )
+    start = previous.scheduled_at if previous else min(engagement.created_at, session.scheduled_at)
+    homework_qs = Homework.objects.filter(engagement=engagement, created_at__lt=session.scheduled_at)
+    if previous is not None:
+        # Agreed in this interval, or agreed earlier and still waiting for its review.
+        homework_qs = homework_qs.filter(Q(created_at__gte=start) | Q(outcome=""))
+    homework = list(homework_qs.select_related("carried_from").order_by("created_at", "pk"))
+    entries = _entries_by_homework(homework)
+    return Interval(
+        start=start,
+        end=session.scheduled_at,
+        zone=engagement.client.zone,
+        now=now,
+        session=session,
+        homework=homework,
+        entries={h.pk: [e for e in entries.get(h.pk, []) if e.written_at < session.scheduled_at] for h in homework},
+        thinking=thinking_slots(engagement.client, start, min(now, session.scheduled_at)),
+    )

@@ -1,0 +1,270 @@
+"""Every follow-through insight, defined and computed here and nowhere else.
+
+The definitions are written out in docs/insights.md; each function below says the same in one line.
+Nothing in this module queries the database: the loaders in `history.py` fetch an engagement's
+sessions, homework, progress entries and thinking time in a fixed number of queries and hand
+plain objects here, so a page's query count never grows with the rows.
+
+An *interval* is the stretch of time leading up to a session: from the start of the previous
+session (held or scheduled; cancelled and missed sessions don't count as boundaries) to the start
+of this one. Its homework is the homework created in that stretch (agreed at the previous
+session's wrap-up); its progress entries are those on its homework written before the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from legwork.homework.models import Decision, Outcome, Reason
+
+if TYPE_CHECKING:
+    from legwork.coaching.models import Session
+    from legwork.homework.models import Homework, ProgressEntry
+
+LAST_MINUTE = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class ThinkingSlot:
+    """One planned occurrence of a thinking-time block, and what the client marked (or "")."""
+
+    starts_at: dt.datetime
+    status: str  # "taken", "skipped" or "" (not marked)
+
+
+@dataclass
+class Interval:
+    """The stretch before a session, with what happened in it. `end` is None for the stretch after the
+    last session when no next session is set; `now` bounds what has happened so far."""
+
+    start: dt.datetime
+    end: dt.datetime | None
+    zone: zoneinfo.ZoneInfo
+    now: dt.datetime
+    session: Session | None = None
+    homework: list[Homework] = field(default_factory=list)
+    # homework pk -> its progress entries written before `end`, oldest first
+    entries: dict[int, list[ProgressEntry]] = field(default_factory=dict)
+    thinking: list[ThinkingSlot] = field(default_factory=list)
+
+    @property
+    def all_entries(self) -> list[ProgressEntry]:
+        return sorted((e for items in self.entries.values() for e in items), key=lambda e: e.written_at)
+
+    @property
+    def observed_until(self) -> dt.datetime:
+        return min(self.end, self.now) if self.end else self.now
+
+    @property
+    def is_over(self) -> bool:
+        return self.end is not None and self.end <= self.now
+
+    def local_date(self, moment: dt.datetime) -> dt.date:
+        return moment.astimezone(self.zone).date()
+
+
+# --- Rates -----------------------------------------------------------------------------------
+
+
+def completion(homework: Sequence[Homework]) -> tuple[int, int]:
+    """(done, counted): of the reviewed homework, leaving out dropped ones, how many were done.
+
+    Partly done is not done. Dropping is a decision, not a failure, so a dropped homework is not counted."""
+    counted = [h for h in homework if h.outcome and h.outcome != Outcome.DROPPED]
+    return sum(1 for h in counted if h.outcome == Outcome.DONE), len(counted)
+
+
+def on_time(
+    homework: Sequence[Homework], entries: dict[int, list[ProgressEntry]], zone: zoneinfo.ZoneInfo
+) -> tuple[int, int]:
+    """(on time, done): of the done homework, how many had their last progress entry written on or before the
+    due date (in the client's zone). A done homework with no entries was finished by the review: on time."""
+    done = [h for h in homework if h.outcome == Outcome.DONE]
+    punctual = 0
+    for item in done:
+        items = entries.get(item.pk, [])
+        if not items or max(e.written_at for e in items).astimezone(zone).date() <= item.due_on:
+            punctual += 1
+    return punctual, len(done)
+
+
+def rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def last_minute(entries: Iterable[ProgressEntry], end: dt.datetime | None) -> tuple[int, int]:
+    """(last-minute, all): the interval's entries written in the 24 hours before the session starts."""
+    written = [e.written_at for e in entries if end is None or e.written_at < end]
+    if end is None:
+        return 0, len(written)
+    return sum(1 for moment in written if moment >= end - LAST_MINUTE), len(written)
+
+
+# --- Days ------------------------------------------------------------------------------------
+
+
+def interval_days(interval: Interval) -> list[dt.date]:
+    """Every calendar day (client's zone) the interval touches so far, the first and the session's day included."""
+    first = interval.local_date(interval.start)
+    last = interval.local_date(interval.observed_until)
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def active_days(interval: Interval) -> set[dt.date]:
+    """Days of the interval with any work: a progress entry for that day (the day the work happened, as
+    written), or thinking time marked taken that day, in the client's zone."""
+    days = set(interval_days(interval))
+    worked = {e.occurred_on for e in interval.all_entries}
+    worked |= {interval.local_date(slot.starts_at) for slot in interval.thinking if slot.status == "taken"}
+    return worked & days
+
+
+# --- Stalls ----------------------------------------------------------------------------------
+
+
+def homework_span(homework: Homework, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """A homework's own interval: from when it was agreed to the end of its due day (client's zone)."""
+    due_end = dt.datetime.combine(homework.due_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return homework.created_at, due_end
+
+
+def is_stalled(homework: Homework, written: Sequence[dt.datetime], zone: zoneinfo.ZoneInfo, now: dt.datetime) -> bool:
+    """Untouched for more than half of its interval: some stretch without a progress entry (from when it
+    was agreed, between entries, or from the last entry until now or the due day's end) is longer than
+    half the time from agreement to the end of the due day."""
+    start, end = homework_span(homework, zone)
+    if end <= start:
+        return False
+    until = min(now, end)
+    if homework.reviewed_at is not None:
+        until = min(until, homework.reviewed_at)
+    points = [start, *sorted(m for m in written if start <= m <= until), until]
+    longest = max((b - a for a, b in zip(points, points[1:], strict=False)), default=dt.timedelta(0))
+    return longest > (end - start) / 2
+
+
+def stalls(interval: Interval) -> list[Homework]:
+    """The interval's homework that stalled (see `is_stalled`); dropped homework is left out."""
+    return [
+        item
+        for item in interval.homework
+        if item.outcome != Outcome.DROPPED
+        and is_stalled(item, [e.written_at for e in interval.entries.get(item.pk, [])], interval.zone, interval.now)
+    ]
+
+
+# --- Carry-overs and reasons -----------------------------------------------------------------
+
+
+def carried_over(homework: Sequence[Homework]) -> int:
+    """How many of these homework were reviewed as not (fully) done and carried into the next interval."""
+    return sum(1 for h in homework if h.decision == Decision.CARRY_OVER)
+
+
+def carry_over_depth(homework: Sequence[Homework]) -> dict[int, int]:
+    """For each homework, how many times it has been carried over before (0 = new). Needs the whole chain
+    in `homework` (the engagement's homework); walks `carried_from` in memory."""
+    by_pk = {h.pk: h for h in homework}
+    depth: dict[int, int] = {}
+    for item in homework:
+        count, current, seen = 0, item, {item.pk}
+        while current.carried_from_id is not None and current.carried_from_id in by_pk:
+            current = by_pk[current.carried_from_id]
+            if current.pk in seen:
+                break
+            seen.add(current.pk)
+            count += 1
+        depth[item.pk] = count
+    return depth
+
+
+def repeated_reasons(homework: Sequence[Homework]) -> list[tuple[str, int]]:
+    """Reasons given two or more times for homework not (fully) done: [(label, times)], most frequent first."""
+    counts = Counter(h.reason for h in homework if h.reason and h.outcome in (Outcome.NOT_DONE, Outcome.PARTLY))
+    labels = dict(Reason.choices)
+    repeated = [(labels.get(reason, reason), times) for reason, times in counts.items() if times >= 2]
+    return sorted(repeated, key=lambda pair: (-pair[1], pair[0]))
+
+
+# --- Thinking time ---------------------------------------------------------------------------
+
+
+def thinking_time(interval: Interval) -> tuple[int, int, int]:
+    """(taken, skipped, planned): the client's thinking-time occurrences in the interval so far."""
+    slots = [s for s in interval.thinking if interval.start <= s.starts_at < interval.observed_until]
+    taken = sum(1 for s in slots if s.status == "taken")
+    skipped = sum(1 for s in slots if s.status == "skipped")
+    return taken, skipped, len(slots)
+
+
+# --- Everything about one interval ------------------------------------------------------------
+
+
+@dataclass
+class IntervalInsights:
+    interval: Interval
+    done: int
+    reviewed: int
+    on_time: int
+    last_minute: int
+    entries: int
+    days: int
+    active_days: int
+    stalled: list[Homework]
+    carried_over: int
+    thinking_taken: int
+    thinking_skipped: int
+    thinking_planned: int
+
+    @property
+    def completion_rate(self) -> float | None:
+        return rate(self.done, self.reviewed)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return rate(self.on_time, self.done)
+
+    @property
+    def last_minute_share(self) -> float | None:
+        return rate(self.last_minute, self.entries) if self.interval.end is not None else None
+
+    @property
+    def active_share(self) -> float | None:
+        return rate(self.active_days, self.days)
+
+
+def interval_insights(interval: Interval) -> IntervalInsights:
+    done, reviewed = completion(interval.homework)
+    punctual, _ = on_time(interval.homework, interval.entries, interval.zone)
+    late, written = last_minute(interval.all_entries, interval.end)
+    taken, skipped, planned = thinking_time(interval)
+    return IntervalInsights(
+        interval=interval,
+        done=done,
+        reviewed=reviewed,
+        on_time=punctual,
+        last_minute=late,
+        entries=written,
+        days=len(interval_days(interval)),
+        active_days=len(active_days(interval)),
+        stalled=stalls(interval),
+        carried_over=carried_over(interval.homework),
+        thinking_taken=taken,
+        thinking_skipped=skipped,
+        thinking_planned=planned,
+    )
+
+
+def day_counts(interval: Interval) -> list[tuple[dt.date, int]]:
+    """Progress entries per day of the interval (by the day the work happened), for the timeline."""
+    counts = Counter(e.occurred_on for e in interval.all_entries)
+    return [(day, counts.get(day, 0)) for day in interval_days(interval)]
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"

@@ -1,0 +1,256 @@
+"""What the brief, the coach overview and the client's insights page show, each in a fixed number of queries.
+
+The numbers come from `metrics.py`; this module gathers the rows around them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from legwork.coaching.models import AgendaItem, Engagement, Session
+from legwork.homework.models import Homework, ProgressEntry
+
+from . import charts, metrics
+from .history import interval_before, intervals_for
+from .metrics import Interval, IntervalInsights
+from .models import Reflection
+
+if TYPE_CHECKING:
+    from legwork.accounts.models import User
+
+SHARED_ENTRIES_SHOWN = 10
+
+
+@dataclass
+class HomeworkRow:
+    homework: Homework
+    entries: list[ProgressEntry]
+    stalled: bool
+    answers: list[tuple[str, str]] = field(default_factory=list)
+    answers_written_at: dt.datetime | None = None
+
+    @property
+    def minutes(self) -> int:
+        return sum(e.minutes or 0 for e in self.entries)
+
+    @property
+    def last_entry(self) -> ProgressEntry | None:
+        return self.entries[-1] if self.entries else None
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, list):
+        if value and all(isinstance(item, dict) for item in value):
+            return f"{len(value)} item{'' if len(value) == 1 else 's'}"
+        return "; ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return f"{len(value)} answer{'' if len(value) == 1 else 's'}"
+    return "" if value is None else str(value)
+
+
+def _exercise_labels(homework: list[Homework]) -> dict[int, dict[str, str]]:
+    """homework pk -> {field name: label} for homework that carry an exercise (one query)."""
+    try:
+        assignment_model = apps.get_model("exercises", "ExerciseAssignment")
+    except LookupError:
+        return {}
+    labels: dict[int, dict[str, str]] = {}
+    for assignment in assignment_model.objects.filter(homework__in=[h.pk for h in homework]).only(
+        "homework_id", "fields_snapshot"
+    ):
+        snapshot = assignment.fields_snapshot if isinstance(assignment.fields_snapshot, list) else []
+        labels[assignment.homework_id] = {
+            str(f.get("name")): str(f.get("label") or f.get("name")) for f in snapshot if isinstance(f, dict)
+        }
+    return labels
+
+
+def homework_rows(interval: Interval) -> list[HomeworkRow]:
+    stalled = {h.pk for h in metrics.stalls(interval)}
+    labels = _exercise_labels(interval.homework)
+    rows = []
+    for item in interval.homework:
+        entries = interval.entries.get(item.pk, [])
+        row = HomeworkRow(homework=item, entries=entries, stalled=item.pk in stalled)
+        latest = next((e for e in reversed(entries) if isinstance(e.answers, dict) and e.answers), None)
+        if latest is not None:
+            answers: dict[str, Any] = latest.answers  # type: ignore[assignment]
+            names = labels.get(item.pk, {})
+            order = list(names) + [name for name in answers if name not in names]
+            row.answers = [
+                (names.get(name, name.replace("_", " ").capitalize()), _answer_text(answers.get(name)))
+                for name in order
+                if answers.get(name) not in (None, "", [])
+            ]
+            row.answers_written_at = latest.written_at
+        rows.append(row)
+    return rows
+
+
+def shared_journal_entries(engagement: Engagement, interval: Interval) -> list[Any]:
+    """Entries the client chose to share with this engagement, written or shared during the interval.
+
+    Goes through the notebook's own `shared_with_engagement` filter, so an unshared entry can't appear."""
+    try:
+        journal_model = apps.get_model("notebook", "JournalEntry")
+    except LookupError:
+        return []
+    start, end = interval.start, interval.end or timezone.now() + dt.timedelta(days=1)
+    in_window = Q(created_at__gte=start, created_at__lt=end) | Q(shared_at__gte=start, shared_at__lt=end)
+    return list(
+        journal_model.objects.shared_with_engagement(engagement)
+        .filter(in_window)
+        .order_by("-created_at")[:SHARED_ENTRIES_SHOWN]
+    )
+
+
+def brief_context(session: Session) -> dict[str, Any]:
+    """Everything on the brief for one session: ten queries, whatever the size of the interval."""
+    engagement = session.engagement
+    interval = interval_before(session)
+    insights = metrics.interval_insights(interval)
+    to_explore = list(engagement.agenda_items.open().filter(kind=AgendaItem.Kind.TO_EXPLORE).select_related("homework"))
+    rows = homework_rows(interval)
+    return {
+        "session": session,
+        "engagement": engagement,
+        "interval": interval,
+        "insights": insights,
+        "rows": rows,
+        "has_answers": any(row.answers for row in rows),
+        "timeline": charts.timeline_svg(insights),
+        "to_explore": to_explore,
+        "reflection": Reflection.objects.filter(session=session).first(),
+        "journal_entries": shared_journal_entries(engagement, interval),
+        "interval_start": interval.start,
+    }
+
+
+# --- The coach overview ----------------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    engagement: Engagement
+    stalled: list[Homework]
+    silent: bool
+    to_explore: bool
+
+    @property
+    def stuck(self) -> bool:
+        return bool(self.stalled)
+
+
+def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[OverviewRow]:
+    """Every active or paused client of a coach, sorted by next session: three queries."""
+    now = now or timezone.now()
+    scheduled = Session.objects.scheduled().filter(engagement=OuterRef("pk")).order_by("scheduled_at")
+    held = (
+        Session.objects.filter(engagement=OuterRef("pk"), status=Session.Status.HELD, scheduled_at__lte=now)
+        .order_by("-scheduled_at")
+        .values("scheduled_at")[:1]
+    )
+    engagements = (
+        Engagement.objects.filter(coach=coach)
+        .exclude(status=Engagement.Status.ENDED)
+        .select_related("client")
+        .annotate(
+            next_session_at=Subquery(scheduled.values("scheduled_at")[:1]),
+            next_session_id=Subquery(scheduled.values("pk")[:1]),
+            since=Coalesce(Subquery(held), F("created_at")),
+        )
+        .annotate(
+            written_since=Exists(
+                ProgressEntry.objects.filter(homework__engagement=OuterRef("pk"), written_at__gte=OuterRef("since"))
+            ),
+            has_to_explore=Exists(
+                AgendaItem.objects.open().filter(engagement=OuterRef("pk"), kind=AgendaItem.Kind.TO_EXPLORE)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "homework",
+                queryset=Homework.objects.open()
+                .filter(status=Homework.Status.CONFIRMED)
+                .prefetch_related(
+                    Prefetch("progress", queryset=ProgressEntry.objects.only("pk", "homework_id", "written_at"))
+                ),
+                to_attr="open_homework",
+            )
+        )
+        .order_by(F("next_session_at").asc(nulls_last=True), "client__name")
+    )
+    rows = []
+    for engagement in engagements:
+        zone = engagement.client.zone
+        stalled = [
+            item
+            for item in engagement.open_homework  # type: ignore[attr-defined]
+            if metrics.is_stalled(item, [e.written_at for e in item.progress.all()], zone, now)
+        ]
+        rows.append(
+            OverviewRow(
+                engagement=engagement,
+                stalled=stalled,
+                silent=not engagement.written_since,  # type: ignore[attr-defined]
+                to_explore=engagement.has_to_explore,  # type: ignore[attr-defined]
+            )
+        )
+    return rows
+
+
+# --- Insights over time (the coach's panel and the client's page) ----------------------------
+
+
+@dataclass
+class EngagementInsights:
+    engagement: Engagement
+    history: list[IntervalInsights]
+    current: IntervalInsights | None
+    repeated_reasons: list[tuple[str, int]]
+    carried_over: int
+    longest_carry: int
+
+    @property
+    def reviewed(self) -> list[IntervalInsights]:
+        return [h for h in self.history if h.reviewed]
+
+    @property
+    def done_total(self) -> int:
+        return sum(h.done for h in self.history)
+
+    @property
+    def reviewed_total(self) -> int:
+        return sum(h.reviewed for h in self.history)
+
+    def rates_chart(self) -> Any:
+        return charts.rates_svg(self.reviewed)
+
+    def timeline_chart(self) -> Any:
+        return charts.timeline_svg(self.current) if self.current else ""
+
+
+def engagement_insights(engagement: Engagement, *, now: dt.datetime | None = None) -> EngagementInsights:
+    """An engagement's intervals with their numbers: the ones that are over, and the one running now."""
+    now = now or timezone.now()
+    intervals = intervals_for(engagement, now=now)
+    computed = [metrics.interval_insights(interval) for interval in intervals]
+    past = [c for c in computed if c.interval.is_over]
+    running = [c for c in computed if not c.interval.is_over and c.interval.start <= now]
+    homework = [h for interval in intervals for h in interval.homework]
+    depth = metrics.carry_over_depth(homework)
+    return EngagementInsights(
+        engagement=engagement,
+        history=past,
+        current=running[0] if running else None,
+        repeated_reasons=metrics.repeated_reasons(homework),
+        carried_over=metrics.carried_over(homework),
+        longest_carry=max(depth.values(), default=0),
+    )
