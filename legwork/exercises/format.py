@@ -1,0 +1,138 @@
+"""The exercise file format: YAML (or JSON, which is YAML too) checked against library/schema.json.
+
+`parse_exercise` is the one door every exercise comes in by: the built-in files, a
+coach's import and the browser editor all go through it, so a document that passes
+is one the answer form can render.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+LIBRARY = Path(__file__).resolve().parent / "library"
+SIMPLE_TYPES = ["short_text", "long_text", "list", "single_choice", "multiple_choice", "scale", "date"]
+FIELD_TYPES = [*SIMPLE_TYPES, "group"]
+MAX_FILE_BYTES = 200_000
+
+
+class ExerciseFormatError(ValueError):
+    """A document that is not a valid exercise; `errors` name the place of each problem."""
+
+    def __init__(self, source: str, errors: list[str]) -> None:
+        self.source = source
+        self.errors = errors
+        super().__init__("\n".join(f"{source}: {error}" for error in errors))
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads((LIBRARY / "schema.json").read_text())
+
+
+def _place(document: Any, path: list[str | int]) -> str:
+    """'fields[2] (“hoped_for”).type' from a JSON path, naming the field where we can."""
+    if not path:
+        return "the document"
+    parts: list[str] = []
+    node = document
+    for step in path:
+        if isinstance(step, int):
+            parts[-1] = f"{parts[-1]}[{step}]"
+            try:
+                node = node[step]
+            except (IndexError, KeyError, TypeError):
+                node = None
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                parts[-1] += f" (“{node['name']}”)"
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _field_checks(document: dict[str, Any]) -> list[str]:
+    """What the schema can't say well: unknown types named plainly, and duplicate names."""
+    errors: list[str] = []
+    fields = document.get("fields")
+    if not isinstance(fields, list):
+        return errors
+
+    def walk(items: list[Any], prefix: str, allowed: list[str]) -> None:
+        seen: set[str] = set()
+        for index, field in enumerate(items):
+            if not isinstance(field, dict):
+                continue
+            name = field.get("name")
+            place = f"{prefix}[{index}]" + (f" (“{name}”)" if isinstance(name, str) else "")
+            kind = field.get("type")
+            if kind is not None and kind not in allowed:
+                errors.append(f"{place}: unknown type “{kind}”; known types are {', '.join(allowed)}")
+            if isinstance(name, str):
+                if name in seen:
+                    errors.append(f"{place}: duplicate field name “{name}”; each field needs its own name")
+                seen.add(name)
+            if kind == "group" and isinstance(field.get("fields"), list):
+                walk(field["fields"], f"{place}.fields", SIMPLE_TYPES)
+
+    walk(fields, "fields", FIELD_TYPES)
+    return errors
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in (error.instance or {})]
+        return "missing " + ", ".join(missing)
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown key")
+    return error.message
+
+
+def validate_document(document: Any, source: str) -> dict[str, Any]:
+    if not isinstance(document, dict):
+        raise ExerciseFormatError(source, ["the document must be a mapping of keys (slug, title, fields...)"])
+    errors = _field_checks(document)
+    validator = jsonschema.Draft202012Validator(schema())
+    for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
+        # Unknown types are already reported above in plainer words.
+        if "type" in error.absolute_path and error.validator in ("anyOf", "enum"):
+            continue
+        if error.validator in ("anyOf", "allOf") and any("type" in sub.absolute_path for sub in error.context or []):
+            continue
+        errors.append(f"{_place(document, list(error.absolute_path))}: {_schema_message(error)}")
+    if errors:
+        raise ExerciseFormatError(source, list(dict.fromkeys(errors))[:20])
+    return document
+
+
+def parse_exercise(text: str | bytes, source: str) -> dict[str, Any]:
+    """Parse and validate one exercise document; raise ExerciseFormatError naming each problem's place."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise ExerciseFormatError(source, [f"the file is larger than {MAX_FILE_BYTES // 1000} kB"])
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExerciseFormatError(source, ["the file is not UTF-8 text"]) from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        problem = getattr(error, "problem", None) or "not valid YAML or JSON"
+        raise ExerciseFormatError(source, [f"{where}: malformed YAML/JSON: {problem}"]) from None
+    return validate_document(document, source)
+
+
+def dump_exercise(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def builtin_documents() -> list[dict[str, Any]]:
+    """Every shipped exercise file, validated; a broken file stops the load with its name and place."""
+    return [parse_exercise(path.read_text(), path.name) for path in sorted(LIBRARY.glob("*.yaml"))]

@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from legwork.coaching.access import require_client, require_is_coach
+from legwork.homework.access import get_homework_for_user
+from legwork.homework.models import Homework
+from legwork.lib.http import AuthedHttpRequest
+
+from . import services
+from .access import get_exercise_for_user, require_editable
+from .answers import bound_fields, display_answers, read_answers, typed_from_answers
+from .format import MAX_FILE_BYTES, ExerciseFormatError, dump_exercise, parse_exercise
+from .forms import AssignForm, ExerciseForm, FieldFormSet, ImportForm, editor_document, field_initial, new_slug
+from .models import Exercise, ExerciseAssignment
+
+
+@login_required
+def exercise_list(request: AuthedHttpRequest) -> HttpResponse:
+    require_is_coach(request.user)
+    exercises = list(Exercise.objects.visible_to(request.user).select_related("owner"))
+    return render(
+        request,
+        "exercises/exercise_list.html",
+        {
+            "builtins": [e for e in exercises if e.is_builtin and not e.archived_at],
+            "mine": [e for e in exercises if not e.is_builtin and not e.archived_at],
+            "archived": [e for e in exercises if not e.is_builtin and e.archived_at],
+            "import_form": ImportForm(),
+        },
+    )
+
+
+@login_required
+def exercise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    require_is_coach(request.user)
+    exercise = get_exercise_for_user(request.user, pk)
+    return render(request, "exercises/exercise_detail.html", _detail_context(request, exercise))
+
+
+def _detail_context(request: AuthedHttpRequest, exercise: Exercise, assign_form: AssignForm | None = None) -> dict:
+    return {
+        "exercise": exercise,
+        "can_edit": exercise.is_editable_by(request.user),
+        "preview": bound_fields(exercise.fields, {}, {}),
+        "assign_form": assign_form or AssignForm(coach=request.user),
+    }
+
+
+def _editor(request: AuthedHttpRequest, exercise: Exercise | None) -> HttpResponse:
+    if request.method == "POST":
+        form = ExerciseForm(request.POST)
+        formset = FieldFormSet(request.POST, prefix="fields")
+        if form.is_valid() and formset.is_valid():
+            try:
+                document = editor_document(form, formset, new_slug(form.cleaned_data["title"], exercise))
+            except ExerciseFormatError:
+                pass
+            else:
+                if exercise is None:
+                    exercise = services.exercise_create(owner=request.user, document=document)
+                else:
+                    services.exercise_update(exercise=exercise, document=document)
+                messages.success(request, f"Saved “{exercise.title}”.")
+                return redirect(exercise)
+    else:
+        initial: dict[str, Any] = {"purpose": "explore", "kind": "logical"}
+        rows: list[dict[str, Any]] = []
+        if exercise is not None:
+            initial = {k: getattr(exercise, k) for k in ("title", "purpose", "kind", "instructions")}
+            rows = [{**field_initial(field), "ORDER": index + 1} for index, field in enumerate(exercise.fields)]
+        form = ExerciseForm(initial=initial)
+        formset = FieldFormSet(initial=rows, prefix="fields")
+    return render(
+        request,
+        "exercises/exercise_form.html",
+        {"form": form, "formset": formset, "exercise": exercise},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def exercise_new(request: AuthedHttpRequest) -> HttpResponse:
+    require_is_coach(request.user)
+    return _editor(request, None)
+
+
+@login_required
+def exercise_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    require_is_coach(request.user)
+    exercise = get_exercise_for_user(request.user, pk)
+    require_editable(exercise, request.user)
+    return _editor(request, exercise)
+
+
+@login_required
+@require_POST
+def exercise_duplicate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    require_is_coach(request.user)
+    exercise = get_exercise_for_user(request.user, pk)
+    copy = services.exercise_duplicate(exercise=exercise, by=request.user)
+    messages.success(request, "Your own copy: change whatever you like.")
+    return redirect("exercise_edit", pk=copy.pk)
+
+
+@login_required
+@require_POST
+def exercise_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    require_is_coach(request.user)
+    exercise = get_exercise_for_user(request.user, pk)
+    require_editable(exercise, request.user)
+    if exercise.archived_at:
+        exercise.unarchive()
+        messages.success(request, f"“{exercise.title}” is back in your library.")
+    else:
+        exercise.archive()
+        messages.success(request, f"“{exercise.title}” archived. Homework that uses it keeps it.")
+    return redirect("exercises")
+
+
+@login_required
+def exercise_export(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    require_is_coach(request.user)
+    exercise = get_exercise_for_user(request.user, pk)
+    response = HttpResponse(dump_exercise(exercise.to_document()), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exercise.slug}.yaml"'
+    return response
+
+
+@login_required
+@require_POST
+def exercise_import(request: AuthedHttpRequest) -> HttpResponse:
+    require_is_coach(request.user)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # One byte more than allowed, so parse_exercise can say "too large" without reading it all.
+            document = parse_exercise(upload.read(MAX_FILE_BYTES + 1), upload.name or "the file")
+        except ExerciseFormatError as error:
+            for message in error.errors:
+                form.add_error("file", f"{error.source}: {message}")
+        else:
+            exercise = services.exercise_create(owner=request.user, document=document)
+            messages.success(request, f"Imported “{exercise.title}”.")
+            return redirect(exercise)
+    exercises = list(Exercise.objects.visible_to(request.user))
+    return render(
+        request,
+        "exercises/exercise_list.html",
+        {
+            "builtins": [e for e in exercises if e.is_builtin and not e.archived_at],
+            "mine": [e for e in exercises if not e.is_builtin and not e.archived_at],
+            "archived": [e for e in exercises if not e.is_builtin and e.archived_at],
+            "import_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def exercise_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Hand an exercise over as homework: a proposal the client confirms like any other."""
+    require_is_coach(request.user)
+    exercise = get_exercise_for_user(request.user, pk)
+    form = AssignForm(request.POST, coach=request.user)
+    if form.is_valid():
+        homework = services.exercise_assign(
+            exercise=exercise,
+            engagement=form.cleaned_data["engagement"],
+            by=request.user,
+            due_on=form.cleaned_data["due_on"],
+            title=form.cleaned_data["title"],
+        )
+        messages.success(request, f"Proposed to {homework.engagement.client.display_name}: “{homework.title}”.")
+        return redirect(homework)
+    return render(request, "exercises/exercise_detail.html", _detail_context(request, exercise, form), status=400)
+
+
+def _assignment(request: AuthedHttpRequest, pk: int) -> tuple[Homework, ExerciseAssignment]:
+    homework = get_homework_for_user(request.user, pk)
+    assignment = ExerciseAssignment.objects.filter(homework=homework).select_related("exercise").first()
+    if assignment is None:
+        raise Http404("This homework has no exercise.")
+    return homework, assignment
+
+
+@login_required
+def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The client fills the exercise in, over as many sittings as they like; each save is a progress entry."""
+    homework, assignment = _assignment(request, pk)
+    require_client(homework.engagement, request.user)
+    fields = assignment.fields_snapshot
+    latest = services.latest_answers(homework)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not homework.is_open:
+            raise PermissionDenied("This homework has been reviewed; its answers are kept as they were.")
+        answers, typed, errors = read_answers(fields, request.POST)
+        adding = str(request.POST.get("add", ""))
+        if not adding and not errors:
+            services.answers_save(homework=homework, by=request.user, answers=answers)
+            messages.success(request, "Saved. Come back to it whenever you like: each save is kept.")
+            return redirect("homework_answers", pk=homework.pk)
+        # "Add another" re-shows the form with one more empty row in that group; nothing typed is lost.
+        extra = {field["name"]: 1 if field["name"] == adding else 0 for field in fields}
+    else:
+        typed = typed_from_answers(fields, latest.answers if latest else None)
+        extra = {field["name"]: 1 for field in fields}
+    bound = [bound_fields([field], typed, errors, extra_rows=extra.get(field["name"], 0))[0] for field in fields]
+    return render(
+        request,
+        "exercises/homework_answers.html",
+        {
+            "homework": homework,
+            "assignment": assignment,
+            "fields": bound,
+            "errors": errors,
+            "latest": latest,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def answers_history(homework: Homework, fields: list[dict]) -> list[dict]:
+    """Each saved sitting, newest first, ready to read."""
+    entries = homework.progress.filter(answers__isnull=False).select_related("author").order_by("-written_at", "-pk")
+    return [{"entry": entry, "answers": display_answers(fields, entry.answers)} for entry in entries[:30]]

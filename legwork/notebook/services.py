@@ -1,0 +1,112 @@
+"""Notebook work that spans several models: saving an entry over its draft, sharing, thinking time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from legwork.coaching.models import Engagement, Session
+
+from .models import EntryDraft, JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
+
+if TYPE_CHECKING:
+    from legwork.accounts.models import User
+
+DRAFT_FIELDS = ("title", "body", "prompt", "tags")
+
+
+def shareable_engagements(client: User) -> QuerySet[Engagement]:
+    """The engagements whose coach the client may share with: their own, not ended."""
+    return Engagement.objects.filter(client=client).exclude(status=Engagement.Status.ENDED).select_related("coach")
+
+
+def entry_save(*, client: User, entry: JournalEntry | None, data: dict[str, Any]) -> JournalEntry:
+    """Write the form's values to the entry (a new one if None) and drop the autosaved draft."""
+    with transaction.atomic():
+        is_new = entry is None
+        if entry is None:
+            entry = JournalEntry(client=client)
+        for name, value in data.items():
+            setattr(entry, name, value)
+        entry.updated_at = timezone.now()
+        entry.save()
+        # The new entry's draft becomes this entry; an existing entry's draft is now saved.
+        EntryDraft.objects.filter(client=client, entry=None if is_new else entry).delete()
+    return entry
+
+
+def draft_save(*, client: User, entry: JournalEntry | None, data: dict[str, str]) -> EntryDraft:
+    """Keep what is typed so far; one draft per entry and one for the new entry."""
+    values: dict[str, Any] = {name: data.get(name, "") for name in DRAFT_FIELDS}
+    values["saved_at"] = timezone.now()
+    with transaction.atomic():
+        draft, _ = EntryDraft.objects.update_or_create(client=client, entry=entry, defaults=values)
+    return draft
+
+
+def draft_discard(*, client: User, entry: JournalEntry | None) -> None:
+    EntryDraft.objects.filter(client=client, entry=entry).delete()
+
+
+def entry_share(*, entry: JournalEntry, engagement: Engagement, by: User) -> None:
+    """Share one entry with the coach of one of the client's own engagements."""
+    if entry.client_id != by.pk or engagement.client_id != by.pk:
+        raise PermissionDenied("Only the client can share their own entries with their own coach.")
+    entry.share(engagement)
+
+
+def entry_unshare(*, entry: JournalEntry, by: User) -> None:
+    """Take the access back at once: the coach's pages read `shared_with` on every request."""
+    if entry.client_id != by.pk:
+        raise PermissionDenied("Only the client can unshare their entries.")
+    entry.unshare()
+
+
+def occurrence_mark(
+    *, block: ThinkingTimeBlock, starts_at: dt.datetime, status: str, note: str = ""
+) -> ThinkingTimeOccurrence:
+    """Mark one real occurrence of the block taken or skipped; marking again changes the mark."""
+    if block.occurrences_between(starts_at, starts_at + dt.timedelta(seconds=1)) != [starts_at]:
+        raise ValueError("That is not a time this block happens.")
+    occurrence, _ = ThinkingTimeOccurrence.objects.update_or_create(
+        block=block, starts_at=starts_at, defaults={"status": status, "note": note, "recorded_at": timezone.now()}
+    )
+    return occurrence
+
+
+def interval_start(client: User) -> dt.datetime | None:
+    """When this interval began: the client's last held session, across their engagements."""
+    last = (
+        Session.objects.filter(engagement__client=client, status=Session.Status.HELD)
+        .order_by("-scheduled_at")
+        .values_list("scheduled_at", flat=True)
+        .first()
+    )
+    return last
+
+
+def thinking_time_summary(client: User, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The next block and how many were taken (and planned) since the last held session. Three queries."""
+    now = now or timezone.now()
+    blocks = list(ThinkingTimeBlock.objects.active().filter(client=client))
+    upcoming = [(when, block) for block in blocks if (when := block.next_occurrence(now)) is not None]
+    upcoming.sort(key=lambda pair: pair[0])
+    since = interval_start(client)
+    taken = planned = 0
+    if since is not None:
+        taken = ThinkingTimeOccurrence.objects.filter(
+            block__client=client, status=ThinkingTimeOccurrence.Status.TAKEN, starts_at__gte=since, starts_at__lt=now
+        ).count()
+        planned = sum(len(block.occurrences_between(since, now)) for block in blocks)
+    return {
+        "blocks": blocks,
+        "next": upcoming[0] if upcoming else None,
+        "since": since,
+        "taken": taken,
+        "planned": planned,
+    }

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from conftest import make_session
+from legwork.coaching.models import Session
+from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
+from legwork.notebook.services import thinking_time_summary
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+UTC = dt.UTC
+
+
+def make_block(client: Any, rrule: str = "FREQ=WEEKLY;BYDAY=SA", at: dt.time = dt.time(9), **kwargs: Any) -> Any:
+    kwargs.setdefault("created_at", dt.datetime(2026, 1, 1, tzinfo=UTC))
+    kwargs.setdefault("timezone", "Europe/London")
+    return ThinkingTimeBlock.objects.create(client=client, rrule=rrule, start_time=at, **kwargs)
+
+
+def test_it_keeps_nine_oclock_across_the_march_change(bob: Any) -> None:
+    block = make_block(bob)
+    starts = block.occurrences_between(dt.datetime(2026, 3, 20, tzinfo=UTC), dt.datetime(2026, 4, 5, tzinfo=UTC))
+    # Clocks go forward on Sunday 29 March 2026: 09:00 GMT is 09:00Z, 09:00 BST is 08:00Z.
+    assert starts == [
+        dt.datetime(2026, 3, 21, 9, tzinfo=UTC),
+        dt.datetime(2026, 3, 28, 9, tzinfo=UTC),
+        dt.datetime(2026, 4, 4, 8, tzinfo=UTC),
+    ]
+    assert {when.astimezone(LONDON).time() for when in starts} == {dt.time(9)}
+
+
+def test_it_keeps_nine_oclock_across_the_october_change(bob: Any) -> None:
+    block = make_block(bob, "FREQ=WEEKLY;BYDAY=SA,SU")
+    starts = block.occurrences_between(dt.datetime(2026, 10, 24, tzinfo=UTC), dt.datetime(2026, 10, 26, tzinfo=UTC))
+    # Clocks go back on Sunday 25 October 2026.
+    assert starts == [dt.datetime(2026, 10, 24, 8, tzinfo=UTC), dt.datetime(2026, 10, 25, 9, tzinfo=UTC)]
+
+
+def test_it_handles_a_start_in_the_missing_hour_and_the_repeated_hour(bob: Any) -> None:
+    gap = make_block(bob, "FREQ=WEEKLY;BYDAY=SU", at=dt.time(1, 30))
+    [spring] = gap.occurrences_between(dt.datetime(2026, 3, 29, tzinfo=UTC), dt.datetime(2026, 3, 30, tzinfo=UTC))
+    assert spring == dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # 02:30 BST: the hour that doesn't exist is skipped
+    [autumn] = gap.occurrences_between(dt.datetime(2026, 10, 25, tzinfo=UTC), dt.datetime(2026, 10, 26, tzinfo=UTC))
+    assert autumn == dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # the first 01:30, once
+
+
+def test_it_returns_only_occurrences_in_the_half_open_range(bob: Any) -> None:
+    block = make_block(bob)
+    at = dt.datetime(2026, 3, 21, 9, tzinfo=UTC)
+    assert block.occurrences_between(at, at + dt.timedelta(seconds=1)) == [at]
+    assert block.occurrences_between(at - dt.timedelta(hours=1), at) == []
+
+
+def test_it_counts_thinking_time_taken_since_the_last_held_session(bob: Any, alice_bob: Any) -> None:
+    block = make_block(bob)
+    make_session(alice_bob, at=dt.datetime(2026, 3, 1, 10, tzinfo=UTC), status=Session.Status.HELD)
+    for day, status in [(7, "taken"), (14, "skipped"), (21, "taken")]:
+        ThinkingTimeOccurrence.objects.create(
+            block=block, starts_at=dt.datetime(2026, 3, day, 9, tzinfo=UTC), status=status
+        )
+    ThinkingTimeOccurrence.objects.create(
+        block=block, starts_at=dt.datetime(2026, 2, 28, 9, tzinfo=UTC), status="taken"
+    )
+    summary = thinking_time_summary(bob, now=dt.datetime(2026, 3, 25, tzinfo=UTC))
+    assert (summary["taken"], summary["planned"]) == (2, 3)  # Saturdays 7, 14, 21 March
+    assert summary["next"][0] == dt.datetime(2026, 3, 28, 9, tzinfo=UTC)
+
+
+def test_it_shows_the_next_block_on_the_client_home(client: Any, bob: Any, alice_bob: Any) -> None:
+    make_block(bob, note="garden, strong coffee")
+    make_session(alice_bob, at=dt.datetime(2026, 3, 1, 10, tzinfo=UTC), status=Session.Status.HELD)
+    client.force_login(bob)
+    with time_machine.travel("2026-03-25 12:00Z", tick=False):
+        page = client.get(reverse("client_home")).content.decode()
+    assert "Saturday 28 March, 09:00" in page
+    assert "garden, strong coffee" in page
+    assert "Taken this interval: <strong>0</strong> of 3" in page
+
+
+def test_it_sets_a_block_from_the_form_as_an_rrule(client: Any, bob: Any) -> None:
+    client.force_login(bob)
+    response = client.post(
+        reverse("thinking_time"),
+        {
+            "days": ["SU", "SA"],
+            "start_time": "09:30",
+            "duration_minutes": 120,
+            "timezone": "Europe/London",
+            "note": "x",
+        },
+    )
+    assert response.status_code == 302
+    block = ThinkingTimeBlock.objects.get()
+    assert block.rrule == "FREQ=WEEKLY;BYDAY=SA,SU"
+    assert block.start_time == dt.time(9, 30)
+
+
+def test_it_keeps_a_bad_block_form_with_errors_beside_the_fields(client: Any, bob: Any) -> None:
+    client.force_login(bob)
+    response = client.post(
+        reverse("thinking_time"),
+        {
+            "days": ["XX"],
+            "start_time": "25:99",
+            "duration_minutes": 9999,
+            "timezone": "Mars/Olympus",
+            "note": "keep me",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "keep me" in page
+    assert page.count('class="error"') >= 4
+    assert not ThinkingTimeBlock.objects.exists()
+
+
+def test_it_marks_an_occurrence_taken_then_skipped_with_a_reason(client: Any, bob: Any) -> None:
+    block = make_block(bob)
+    client.force_login(bob)
+    url = reverse("thinking_occurrence_mark", args=[block.pk])
+    client.post(url, {"starts_at": "2026-03-21T09:00:00+00:00", "status": "taken"})
+    response = client.post(
+        url, {"starts_at": "2026-03-21T09:00:00+00:00", "status": "skipped", "note": "sick kid"}, HTTP_HX_REQUEST="true"
+    )
+    assert "sick kid" in response.content.decode()
+    mark = ThinkingTimeOccurrence.objects.get()
+    assert (mark.status, mark.note) == ("skipped", "sick kid")
+
+
+def test_it_refuses_to_mark_a_time_the_block_does_not_happen(client: Any, bob: Any) -> None:
+    block = make_block(bob)
+    client.force_login(bob)
+    url = reverse("thinking_occurrence_mark", args=[block.pk])
+    for starts_at in ("2026-03-21T09:05:00+00:00", "yesterday", ""):
+        assert client.post(url, {"starts_at": starts_at, "status": "taken"}).status_code == 302
+    assert client.post(url, {"starts_at": "2026-03-21T09:00:00+00:00", "status": "nope"}).status_code == 302
+    assert not ThinkingTimeOccurrence.objects.exists()
+
+
+def test_it_gives_404_for_another_clients_block(client: Any, bob: Any, dan: Any, alice: Any, alice_bob: Any) -> None:
+    """Ownership: thinking time is the client's alone; dan and bob's own coach get 404."""
+    block = make_block(bob)
+    for person in (dan, alice):
+        client.force_login(person)
+        assert client.get(reverse("thinking_block_edit", args=[block.pk])).status_code == 404
+        url = reverse("thinking_occurrence_mark", args=[block.pk])
+        assert client.post(url, {"starts_at": "2026-03-21T09:00:00+00:00", "status": "taken"}).status_code == 404
+        assert client.post(reverse("thinking_block_toggle", args=[block.pk])).status_code == 404
+    block.refresh_from_db()
+    assert block.active
+    assert not ThinkingTimeOccurrence.objects.exists()
+
+
+def test_it_lets_the_client_pause_a_block_but_not_its_coach(client: Any, alice: Any, bob: Any, alice_bob: Any) -> None:
+    """Role: pausing is the client's action; the coach can't reach the block at all."""
+    block = make_block(bob)
+    client.force_login(alice)
+    assert client.post(reverse("thinking_block_toggle", args=[block.pk])).status_code == 404
+    client.force_login(bob)
+    client.post(reverse("thinking_block_toggle", args=[block.pk]))
+    block.refresh_from_db()
+    assert not block.active
