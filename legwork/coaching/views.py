@@ -262,7 +262,9 @@ def goal_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         goal.save()
         messages.success(request, "Goal added.")
         return redirect("engagement", pk=engagement.pk)
-    return render(request, "coaching/goal_form.html", {"engagement": engagement, "form": form})
+    return render(
+        request, "coaching/goal_form.html", {"engagement": engagement, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -280,7 +282,12 @@ def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Session scheduled.")
         return redirect("session", pk=session.pk)
-    return render(request, "coaching/session_form.html", {"engagement": engagement, "form": form})
+    return render(
+        request,
+        "coaching/session_form.html",
+        {"engagement": engagement, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def session_context(request: AuthedHttpRequest, session: Session) -> dict:

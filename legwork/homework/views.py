@@ -103,7 +103,7 @@ def homework_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "homework/client_home.html#homework-card",
-            {"homework": homework, "progress_form": ProgressForm(prefix=f"progress-{homework.pk}")},
+            {"homework": homework},
         )
     messages.success(request, f"You're in: “{homework.title}”.")
     return redirect_back(request, "home")
@@ -225,9 +225,11 @@ def homework_review(request: AuthedHttpRequest, pk: int, homework_pk: int) -> Ht
         messages.success(request, f"“{homework.title}”: {homework.get_outcome_display().lower()}.")
         return redirect(session.get_absolute_url() + "#review")
     context = session_context(request, session)
-    context["to_review"] = [
-        (item, form if item.pk == homework.pk else review_form) for item, review_form in context["to_review"]
-    ]
+    rows = [(item, form if item.pk == homework.pk else review_form) for item, review_form in context["to_review"]]
+    if not any(item.pk == homework.pk for item, _ in rows):
+        homework.entries = homework.progress.count()  # type: ignore[attr-defined]
+        rows.insert(0, (homework, form))
+    context["to_review"] = rows
     return render(request, "coaching/session_detail.html", context, status=400)
 
 

@@ -1,0 +1,484 @@
+"""Homework pages: client home, homework page, confirm, change, edit, progress, review and wrap-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import unescape
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_homework, make_progress, make_session
+from legwork.accounts.models import User
+from legwork.coaching.models import AgendaItem, Engagement, Session
+from legwork.homework.models import Homework, ProgressEntry
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def wrap_up_data(rows: list[dict[str, str]], total: int | None = None, **extra: str) -> dict[str, str]:
+    data = {
+        "homework-TOTAL_FORMS": str(len(rows) if total is None else total),
+        "homework-INITIAL_FORMS": "0",
+        "homework-MIN_NUM_FORMS": "0",
+        "homework-MAX_NUM_FORMS": "12",
+        **extra,
+    }
+    for index, row in enumerate(rows):
+        data.update({f"homework-{index}-{key}": value for key, value in {"purpose": "act", **row}.items()})
+    return data
+
+
+@pytest.fixture
+def homework(alice_bob: Engagement) -> Homework:
+    return make_homework(alice_bob, "Ask Dana for a coffee")
+
+
+@pytest.fixture
+def session(alice_bob: Engagement) -> Session:
+    return make_session(alice_bob, at=timezone.now() - dt.timedelta(minutes=50))
+
+
+# --- Ownership and roles -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_other_coach_and_client_get_404_for_every_homework_page(
+    homework: Homework, session: Session, carol: User, dan: User
+) -> None:
+    for person in (carol, dan):
+        client = signed_in(person)
+        assert client.get(reverse("homework", args=[homework.pk])).status_code == 404
+        assert client.get(reverse("homework_edit", args=[homework.pk])).status_code == 404
+        assert client.get(reverse("homework_request_change", args=[homework.pk])).status_code == 404
+        for name, args, data in [
+            ("homework_confirm", [homework.pk], {}),
+            ("homework_request_change", [homework.pk], {"note": "x"}),
+            ("homework_edit", [homework.pk], {"title": "Mine now", "purpose": "act"}),
+            ("progress_log", [homework.pk], {f"progress-{homework.pk}-note": "x"}),
+            ("homework_review", [session.pk, homework.pk], {f"review-{homework.pk}-outcome": "done"}),
+            ("session_wrap_up", [session.pk], wrap_up_data([{"title": "x"}])),
+        ]:
+            assert client.post(reverse(name, args=args), data).status_code == 404, name
+    homework.refresh_from_db()
+    assert (homework.status, homework.title, homework.outcome) == ("proposed", "Ask Dana for a coffee", "")
+    assert not ProgressEntry.objects.exists()
+    assert Homework.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_coach_cannot_review_their_own_homework_through_another_clients_session(
+    alice: User, homework: Homework, carol_dan: Engagement
+) -> None:
+    # Carol's session with alice's homework id, and alice's session with carol's homework id.
+    carol_session = make_session(carol_dan)
+    their_homework = make_homework(carol_dan)
+    own_session = make_session(homework.engagement)
+    client = signed_in(alice)
+    data = {f"review-{their_homework.pk}-outcome": "done"}
+    assert client.post(reverse("homework_review", args=[carol_session.pk, homework.pk]), data).status_code == 404
+    assert client.post(reverse("homework_review", args=[own_session.pk, their_homework.pk]), data).status_code == 404
+    their_homework.refresh_from_db()
+    assert their_homework.outcome == ""
+
+
+@pytest.mark.django_db
+def test_the_client_cannot_do_the_coachs_homework_actions(homework: Homework, session: Session, bob: User) -> None:
+    client = signed_in(bob)
+    assert client.get(reverse("homework_edit", args=[homework.pk])).status_code == 403
+    assert (
+        client.post(reverse("homework_edit", args=[homework.pk]), {"title": "x", "purpose": "act"}).status_code == 403
+    )
+    data = {f"review-{homework.pk}-outcome": "done"}
+    assert client.post(reverse("homework_review", args=[session.pk, homework.pk]), data).status_code == 403
+    assert client.post(reverse("session_wrap_up", args=[session.pk]), wrap_up_data([{"title": "x"}])).status_code == 403
+    homework.refresh_from_db()
+    assert homework.outcome == ""
+    assert Homework.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_coach_cannot_confirm_or_log_progress_for_the_client(homework: Homework, alice: User) -> None:
+    client = signed_in(alice)
+    assert client.post(reverse("homework_confirm", args=[homework.pk])).status_code == 403
+    assert client.post(reverse("homework_request_change", args=[homework.pk]), {"note": "x"}).status_code == 403
+    data = {f"progress-{homework.pk}-note": "I did it for them"}
+    assert client.post(reverse("progress_log", args=[homework.pk]), data).status_code == 403
+    homework.refresh_from_db()
+    assert homework.status == "proposed"
+    assert not ProgressEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_homework_ids_that_are_not_numbers_or_not_there_are_404(bob: User) -> None:
+    client = signed_in(bob)
+    for path in ["/homework/0/", "/homework/abc/", "/homework/99999/confirm/", "/homework/1.5/progress/"]:
+        assert client.get(path).status_code in (404, 405), path
+        assert client.post(path).status_code == 404, path
+
+
+# --- Client home, confirm, change ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_client_home_shows_this_interval_and_days_left(alice_bob: Engagement, bob: User) -> None:
+    make_session(alice_bob, at=dt.datetime(2026, 3, 9, 17, 0, tzinfo=dt.UTC))
+    make_homework(alice_bob, "Ask Dana for a coffee", first_step="Find her email", plan_when="Tuesday 8am")
+    make_homework(alice_bob, "Reviewed already", outcome="done")
+    response = signed_in(bob).get(reverse("home"))
+    html = unescape(response.content.decode())
+    assert "7 days" in html
+    assert "Ask Dana for a coffee" in html
+    assert "Find her email" in html
+    assert "Reviewed already" not in html
+    assert "I'm in" in html
+
+
+@pytest.mark.django_db
+def test_client_home_query_count_does_not_grow_with_homework(alice_bob: Engagement, bob: User) -> None:
+    make_session(alice_bob)
+    client = signed_in(bob)
+    client.get(reverse("home"))
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            make_progress(make_homework(alice_bob, status="confirmed"))
+            make_homework(alice_bob)
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("home"))
+    assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_the_client_confirms_with_htmx_and_gets_the_progress_form(homework: Homework, bob: User) -> None:
+    response = signed_in(bob).post(reverse("homework_confirm", args=[homework.pk]), **HTMX)
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert f'id="homework-{homework.pk}"' in html
+    assert "Log progress" in html
+    homework.refresh_from_db()
+    assert homework.status == "confirmed"
+
+
+@pytest.mark.django_db
+def test_the_client_confirms_without_javascript_and_goes_back(homework: Homework, bob: User) -> None:
+    response = signed_in(bob).post(reverse("homework_confirm", args=[homework.pk]), {"next": "/today/"})
+    assert response["Location"] == "/today/"
+    response = signed_in(bob).post(reverse("homework_confirm", args=[homework.pk]), {"next": "https://evil.test/"})
+    assert response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_the_client_proposes_a_change_and_the_coach_edits_it_back_to_a_proposal(
+    homework: Homework, alice: User, bob: User
+) -> None:
+    url = reverse("homework_request_change", args=[homework.pk])
+    assert signed_in(bob).get(url).status_code == 200
+    response = signed_in(bob).post(url, {"note": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    response = signed_in(bob).post(url, {"note": "N" * 501})
+    assert "at most 500 characters" in response.content.decode()
+    assert "N" * 501 in response.content.decode()
+    signed_in(bob).post(url, {"note": "Coffee feels too much: an email first"})
+    homework.refresh_from_db()
+    assert homework.status == "change_requested"
+
+    coach = signed_in(alice)
+    page = coach.get(reverse("homework_edit", args=[homework.pk])).content.decode()
+    assert "Coffee feels too much: an email first" in page
+    data = {"title": "Email Dana", "purpose": "act", "due_on": "2030-01-10"}
+    assert coach.post(reverse("homework_edit", args=[homework.pk]), data).status_code == 302
+    homework.refresh_from_db()
+    assert (homework.title, homework.status, homework.due_on) == ("Email Dana", "proposed", dt.date(2030, 1, 10))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "field", "error"),
+    [
+        ({"title": "", "purpose": "act"}, "title", "This field is required."),
+        ({"title": "T" * 201, "purpose": "act"}, "title", "at most 200 characters"),
+        ({"title": "Ok", "purpose": "sideways"}, "purpose", "Select a valid choice"),
+        ({"title": "Ok", "purpose": "act", "due_on": "2030-13-45"}, "due_on", "Enter a valid date."),
+        ({"title": "Ok", "purpose": "act", "goal": "99999"}, "goal", "Select a valid choice"),
+        ({"title": "Ok", "purpose": "act", "goal": "abc"}, "goal", "Select a valid choice"),
+        ({"title": "Ok", "purpose": "act", "plan_when": "W" * 201}, "plan_when", "at most 200 characters"),
+    ],
+)
+def test_editing_keeps_bad_input_with_the_error_beside_the_field(
+    homework: Homework, alice: User, data: dict[str, str], field: str, error: str
+) -> None:
+    response = signed_in(alice).post(reverse("homework_edit", args=[homework.pk]), data)
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert error in html
+    assert f'id="id_{field}_error"' in html
+    for key, value in data.items():
+        if key != "goal":  # a made-up choice can't be shown selected
+            assert value in html
+    homework.refresh_from_db()
+    assert homework.title == "Ask Dana for a coffee"
+
+
+@pytest.mark.django_db
+def test_a_coach_cannot_pick_another_engagements_goal(homework: Homework, alice: User, carol_dan: Engagement) -> None:
+    other_goal = carol_dan.goals.create(title="Carol's client's goal")
+    data = {"title": "Ok", "purpose": "act", "goal": str(other_goal.pk)}
+    response = signed_in(alice).post(reverse("homework_edit", args=[homework.pk]), data)
+    assert response.status_code == 400
+    homework.refresh_from_db()
+    assert homework.goal is None
+
+
+@pytest.mark.django_db
+def test_reviewed_homework_cannot_be_confirmed_edited_or_logged(alice_bob: Engagement, alice: User, bob: User) -> None:
+    homework = make_homework(alice_bob, status="confirmed", outcome="done")
+    signed_in(bob).post(reverse("homework_request_change", args=[homework.pk]), {"note": "x"})
+    response = signed_in(bob).post(reverse("progress_log", args=[homework.pk]), {f"progress-{homework.pk}-note": "x"})
+    assert response.status_code == 400
+    assert "reviewed already" in response.content.decode()
+    response = signed_in(alice).post(reverse("homework_edit", args=[homework.pk]), {"title": "New", "purpose": "act"})
+    assert response.status_code == 302
+    homework.refresh_from_db()
+    assert (homework.title, homework.status) == ("Send the application to Acme", "confirmed")
+    assert not ProgressEntry.objects.exists()
+
+
+# --- Progress -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_client_logs_progress_with_htmx_in_a_couple_of_taps(homework: Homework, bob: User) -> None:
+    homework.confirm()
+    prefix = f"progress-{homework.pk}"
+    response = signed_in(bob).post(
+        reverse("progress_log", args=[homework.pk]),
+        {f"{prefix}-note": "Found her email", f"{prefix}-minutes": "10"},
+        **HTMX,
+    )
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Logged at" in html
+    entry = ProgressEntry.objects.get()
+    assert (entry.note, entry.minutes, entry.author, entry.occurred_on) == (
+        "Found her email",
+        10,
+        bob,
+        timezone.localdate(),
+    )
+
+
+@pytest.mark.django_db
+def test_a_backdated_entry_keeps_both_dates_and_says_so(homework: Homework, bob: User, alice: User) -> None:
+    homework.confirm()
+    prefix = f"progress-{homework.pk}"
+    day = timezone.localdate() - dt.timedelta(days=3)
+    signed_in(bob).post(
+        reverse("progress_log", args=[homework.pk]),
+        {f"{prefix}-note": "Earlier", f"{prefix}-occurred_on": day.isoformat()},
+    )
+    entry = ProgressEntry.objects.get()
+    assert entry.occurred_on == day
+    assert entry.written_at.date() >= timezone.now().date() - dt.timedelta(days=1)
+    html = signed_in(alice).get(reverse("homework", args=[homework.pk])).content.decode()
+    assert f"about {day:%a} {day.day} {day:%b}" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"note": "", "minutes": ""}, "Write a few words or the minutes you spent."),
+        ({"note": "x", "minutes": "ten"}, "Enter a whole number."),
+        ({"note": "x", "minutes": "0"}, "greater than or equal to 1"),
+        ({"note": "x", "minutes": "100000"}, "less than or equal to 1440"),
+        ({"note": "x", "occurred_on": "31/02/2026"}, "Enter a valid date."),
+        ({"note": "x", "occurred_on": "2999-01-01"}, "hasn't happened yet"),
+        ({"note": "N" * 5001}, "at most 5000 characters"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [True, False])
+def test_bad_progress_is_kept_with_the_error_beside_the_field(
+    homework: Homework, bob: User, data: dict[str, str], error: str, htmx: bool
+) -> None:
+    homework.confirm()
+    prefix = f"progress-{homework.pk}"
+    headers: dict[str, Any] = HTMX if htmx else {}
+    response = signed_in(bob).post(
+        reverse("progress_log", args=[homework.pk]), {f"{prefix}-{k}": v for k, v in data.items()}, **headers
+    )
+    html = unescape(response.content.decode())
+    assert response.status_code == (200 if htmx else 400)
+    assert error in html
+    for value in data.values():
+        assert value in html
+    assert not ProgressEntry.objects.exists()
+
+
+# --- Review --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_coach_reviews_and_carries_over(homework: Homework, session: Session, alice: User) -> None:
+    later = make_session(homework.engagement, at=timezone.now() + dt.timedelta(days=14))
+    page = signed_in(alice).get(reverse("session", args=[later.pk])).content.decode()
+    assert "Ask Dana for a coffee" in page
+    prefix = f"review-{homework.pk}"
+    data = {f"{prefix}-outcome": "not_done", f"{prefix}-reason": "procrastination", f"{prefix}-decision": "carry_over"}
+    response = signed_in(alice).post(reverse("homework_review", args=[later.pk, homework.pk]), data)
+    assert response.status_code == 302
+    homework.refresh_from_db()
+    assert (homework.outcome, homework.reason, homework.reviewed_in) == ("not_done", "procrastination", later)
+    carried = Homework.objects.get(carried_from=homework)
+    assert carried.agreed_in == later
+    page = signed_in(alice).get(reverse("session", args=[later.pk])).content.decode()
+    assert "Reviewed in this session" in page
+    # A second post (another tab) changes nothing.
+    response = signed_in(alice).post(reverse("homework_review", args=[later.pk, homework.pk]), data)
+    assert response.status_code == 302
+    assert Homework.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_deciding_to_change_opens_the_new_homework_to_edit(homework: Homework, session: Session, alice: User) -> None:
+    prefix = f"review-{homework.pk}"
+    data = {f"{prefix}-outcome": "not_done", f"{prefix}-reason": "unclear", f"{prefix}-decision": "change"}
+    response = signed_in(alice).post(reverse("homework_review", args=[session.pk, homework.pk]), data)
+    changed = Homework.objects.get(carried_from=homework)
+    assert response["Location"] == reverse("homework_edit", args=[changed.pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "field", "error"),
+    [
+        ({"outcome": ""}, "outcome", "This field is required."),
+        ({"outcome": "finished"}, "outcome", "Select a valid choice"),
+        ({"outcome": "not_done", "decision": "drop"}, "reason", "Pick the reason it didn't happen."),
+        ({"outcome": "not_done", "reason": "time"}, "decision", "Decide together"),
+        ({"outcome": "not_done", "reason": "lazy", "decision": "drop"}, "reason", "Select a valid choice"),
+        ({"outcome": "done", "note": "N" * 501}, "note", "at most 500 characters"),
+    ],
+)
+def test_a_bad_review_is_kept_with_the_error_beside_the_field(
+    homework: Homework, session: Session, alice: User, data: dict[str, str], field: str, error: str
+) -> None:
+    prefix = f"review-{homework.pk}"
+    response = signed_in(alice).post(
+        reverse("homework_review", args=[session.pk, homework.pk]), {f"{prefix}-{k}": v for k, v in data.items()}
+    )
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert error in html
+    assert f'id="id_{prefix}-{field}_error"' in html
+    if "note" in data:
+        assert data["note"] in html
+    homework.refresh_from_db()
+    assert homework.outcome == ""
+
+
+# --- Wrap-up --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_coach_wraps_up_with_several_homework_and_the_next_session(
+    alice_bob: Engagement, session: Session, alice: User
+) -> None:
+    goal = alice_bob.goals.create(title="A design job")
+    data = wrap_up_data(
+        [
+            {"title": "Talk to two UX researchers", "purpose": "explore", "goal": str(goal.pk)},
+            {"title": "Update my CV", "first_step": "Open the file", "plan_when": "Sat 9am", "plan_where": "café"},
+            {"title": "", "purpose": "act"},
+        ],
+        next_session_at="2030-05-20T17:30",
+    )
+    response = signed_in(alice).post(reverse("session_wrap_up", args=[session.pk]), data)
+    assert response.status_code == 302
+    created = list(Homework.objects.filter(agreed_in=session).order_by("pk"))
+    assert [item.title for item in created] == ["Talk to two UX researchers", "Update my CV"]
+    assert created[0].goal == goal
+    assert created[1].plan_where == "café"
+    assert {item.due_on for item in created} == {dt.date(2030, 5, 20)}
+    assert Session.objects.get(scheduled_at=dt.datetime(2030, 5, 20, 16, 30, tzinfo=dt.UTC)).status == "scheduled"
+    session.refresh_from_db()
+    assert session.status == "held"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True])
+def test_add_another_row_keeps_what_was_typed(session: Session, alice: User, htmx: bool) -> None:
+    data = wrap_up_data([{"title": "Typed already"}, {"title": ""}], add_row="1", next_session_at="2030-05-20T17:30")
+    headers: dict[str, Any] = HTMX if htmx else {}
+    response = signed_in(alice).post(reverse("session_wrap_up", args=[session.pk]), data, **headers)
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert ("<html" in html) is not htmx
+    assert 'name="homework-TOTAL_FORMS" value="3"' in html
+    assert "homework-2-title" in html
+    assert 'value="Typed already"' in html
+    assert 'value="2030-05-20T17:30"' in html
+    assert not Homework.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (wrap_up_data([{"title": "T" * 201}]), "at most 200 characters"),
+        (wrap_up_data([{"title": "Ok", "due_on": "not a date"}]), "Enter a valid date."),
+        (wrap_up_data([{"title": "Ok", "purpose": "wander"}]), "Select a valid choice"),
+        (wrap_up_data([{"title": "Ok"}], next_session_at="2020-01-01T10:00"), "needs to be in the future"),
+        (wrap_up_data([{"title": "Ok"}], next_session_at="soon"), "Enter a valid date/time."),
+        (wrap_up_data([{"title": "Ok"}], total=5000), "Please submit at most 12 forms."),
+        (wrap_up_data([{"title": "Ok"}], total="lots"), "ManagementForm data is missing or has been tampered with"),  # type: ignore[arg-type]
+        ({"homework-0-title": "Ok"}, "ManagementForm data is missing or has been tampered with"),
+    ],
+)
+def test_bad_wrap_up_input_is_kept_and_nothing_is_saved(
+    session: Session, alice: User, data: dict[str, str], error: str
+) -> None:
+    response = signed_in(alice).post(reverse("session_wrap_up", args=[session.pk]), data)
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert error in html
+    title = data.get("homework-0-title", "")
+    if title and data.get("homework-TOTAL_FORMS", "x").isdigit():
+        assert f'value="{title}"' in html
+    assert not Homework.objects.exists()
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+
+
+@pytest.mark.django_db
+def test_to_explore_shows_on_the_next_sessions_agenda_and_coach_home(alice_bob: Engagement, alice: User) -> None:
+    homework = make_homework(alice_bob)
+    AgendaItem.objects.create(
+        engagement=alice_bob, kind=AgendaItem.Kind.TO_EXPLORE, homework=homework, text="“Ask Dana” carried over 2 times"
+    )
+    later = make_session(alice_bob)
+    html = signed_in(alice).get(reverse("session", args=[later.pk])).content.decode()
+    assert "To explore" in html
+    assert "carried over 2 times" in html
+    assert "To explore" in signed_in(alice).get(reverse("home")).content.decode()
