@@ -79,10 +79,13 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
     """The interval day by day: entries per day (bars), each homework's entries (dots, by when written),
     thinking time (filled = taken, hollow = skipped, dash = not marked), the last 24 hours shaded."""
     interval = insights.interval
-    days = metrics.interval_days(interval)
+    # The whole interval up to the session's day, even the days still to come, so "today" sits in context.
+    first = interval.local_date(interval.start)
+    last = interval.local_date(interval.end or interval.observed_until)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     counts = dict(metrics.day_counts(interval))
     rows = interval.homework[:8]
-    bar_h, row_h, top = 36, 20, 8
+    bar_h, row_h, top = 36, 20, 18
     rows_top = top + bar_h + 20
     height = rows_top + row_h * (len(rows) + 1) + 22
     x0, x1 = LABEL_W, WIDTH - 10
@@ -109,6 +112,19 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
             )
         )
         body.append(_text(b, height - 24, "last 24 h", size=9, anchor="end", fill=WARN))
+    if interval.end is not None and interval.now < interval.end:
+        x = x_at(interval.now)
+        body.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1.5" stroke-dasharray="4 3"/>',
+                f"{x:.1f}",
+                f"{x:.1f}",
+                top - 8,
+                height - 20,
+                INK,
+            )
+        )
+        body.append(_text(x + 3, top - 8, "today", size=9))
     peak = max(counts.values(), default=0) or 1
     step = max(1, len(days) // 10)
     for n, day in enumerate(days):
@@ -174,14 +190,19 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
                     MUTED,
                 )
             )
-    first, last = days[0], days[-1]
+    if len(interval.homework) > len(rows):
+        body.append(_text(4, height - 6, f"+{len(interval.homework) - len(rows)} more homework", size=9, fill=MUTED))
     label = f"Timeline of the interval, {first:%-d %b} to {last:%-d %b}"
     return _svg(WIDTH, height, label, timeline_summary(insights), body, "timeline-chart")
 
 
-SERIES = [
+Series = list[tuple[str, str, str, str, str]]  # name, attribute, colour, dash pattern, marker
+FOLLOW_THROUGH: Series = [
     ("Completion", "completion_rate", GOOD, "", "circle"),
     ("On time", "on_time_rate", ACCENT, "6 3", "square"),
+]
+EFFORT: Series = [
+    ("Share of days with work", "active_share", GOOD, "", "circle"),
     ("Last-minute share", "last_minute_share", WARN, "2 3", "diamond"),
 ]
 
@@ -196,8 +217,8 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
     return format_html('<path d="M{} {} l4 4 l-4 4 l-4 -4 z" fill="{}"/>', f"{x:.1f}", f"{y - 4:.1f}", colour)
 
 
-def rates_svg(history: Sequence[IntervalInsights]) -> SafeString:
-    """Completion, on-time and last-minute share per interval (0–100 %), oldest on the left."""
+def rates_svg(history: Sequence[IntervalInsights], series: Series = FOLLOW_THROUGH, title: str = "Rates") -> SafeString:
+    """Rates per interval (0–100 %), oldest on the left: completion and on time, or the spread of effort."""
     history = [h for h in history if h.interval.session is not None][-12:]
     height, top, bottom, left, right = 190, 30, 150, 44, WIDTH - 16
     body: list[str] = []
@@ -225,9 +246,9 @@ def rates_svg(history: Sequence[IntervalInsights]) -> SafeString:
         day = item.interval.local_date(session.scheduled_at)
         body.append(_text(x_at(index), bottom + 16, f"{day:%-d %b}", size=9, anchor="middle", fill=MUTED))
     descriptions = []
-    for n, (name, attr, colour, dash, shape) in enumerate(SERIES):
+    for n, (name, attr, colour, dash, shape) in enumerate(series):
         values = [getattr(item, attr) for item in history]
-        lx = left + n * 170
+        lx = left + n * 220
         body.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="12" y2="12" stroke="{}" stroke-width="2"{}/>',
@@ -260,5 +281,5 @@ def rates_svg(history: Sequence[IntervalInsights]) -> SafeString:
         descriptions.append(f"{name}: " + ", ".join(metrics.percent(v) for v in values))
     if not history:
         body.append(_text(WIDTH / 2, 90, "No reviewed intervals yet", size=12, anchor="middle", fill=MUTED))
-    label = f"Rates over the last {count} interval{'' if count == 1 else 's'}"
+    label = f"{title} over the last {count} interval{'' if count == 1 else 's'}"
     return _svg(WIDTH, height, label, "; ".join(descriptions) + "." if history else "No data yet.", body, "rates-chart")

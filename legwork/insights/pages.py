@@ -231,7 +231,10 @@ class EngagementInsights:
         return sum(h.reviewed for h in self.history)
 
     def rates_chart(self) -> Any:
-        return charts.rates_svg(self.reviewed)
+        return charts.rates_svg(self.reviewed, charts.FOLLOW_THROUGH, "Completion and on time")
+
+    def effort_chart(self) -> Any:
+        return charts.rates_svg(self.history, charts.EFFORT, "Spread of effort")
 
     def timeline_chart(self) -> Any:
         return charts.timeline_svg(self.current) if self.current else ""
@@ -242,7 +245,7 @@ def engagement_insights(engagement: Engagement, *, now: dt.datetime | None = Non
     now = now or timezone.now()
     intervals = intervals_for(engagement, now=now)
     computed = [metrics.interval_insights(interval) for interval in intervals]
-    past = [c for c in computed if c.interval.is_over]
+    past = [c for c in computed if c.interval.is_over and c.interval.homework]
     running = [c for c in computed if not c.interval.is_over and c.interval.start <= now]
     homework = [h for interval in intervals for h in interval.homework]
     depth = metrics.carry_over_depth(homework)
