@@ -15,7 +15,7 @@ from .services import HomeworkDraft
 class HomeworkForm(forms.ModelForm):
     """One homework: used on the wrap-up page (several at once) and to edit one."""
 
-    due_on = forms.DateField(required=False, widget=DateInput(), label="Due (defaults to the next session)")
+    due_on = forms.DateField(required=False, widget=DateInput(), label="Due date")
 
     class Meta:
         model = Homework
@@ -41,6 +41,13 @@ class HomeworkForm(forms.ModelForm):
         )
 
 
+class WrapUpRowForm(HomeworkForm):
+    """One wrap-up row: it counts once something is written in it (a purpose alone leaves it empty)."""
+
+    def has_changed(self) -> bool:
+        return any(name != "purpose" for name in self.changed_data)
+
+
 class BaseWrapUpFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "engagement": self.form_kwargs["engagement"]}
@@ -52,7 +59,7 @@ WRAP_UP_MAX_ROWS = 12
 def wrap_up_formset(engagement: Engagement, data: Any = None, extra: int = 2) -> Any:
     """The wrap-up rows. absolute_max caps the forms built, whatever TOTAL_FORMS a forged post claims."""
     formset_class = forms.formset_factory(
-        forms.modelform_factory(Homework, form=HomeworkForm, fields=HomeworkForm.Meta.fields),
+        forms.modelform_factory(Homework, form=WrapUpRowForm, fields=HomeworkForm.Meta.fields),
         formset=BaseWrapUpFormSet,
         extra=extra,
         max_num=WRAP_UP_MAX_ROWS,
