@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "legwork.exercises",
     "legwork.reminders",
     "legwork.insights",
+    "legwork.bench",
     "legwork.api",
     "legwork.exports",
     "django.contrib.admin",
