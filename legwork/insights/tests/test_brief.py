@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from conftest import PASSWORD, make_homework, make_progress, make_session
 from legwork.accounts.models import User
-from legwork.coaching.models import AgendaItem, Engagement, Session
+from legwork.coaching.models import Engagement, Session
 from legwork.exercises.models import Exercise, ExerciseAssignment
-from legwork.homework.models import Homework, ProgressEntry
-from legwork.insights.models import Reflection
-from legwork.notebook.models import JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
+from legwork.homework.models import ProgressEntry
+from legwork.insights.tests.factories import busy_interval
+from legwork.notebook.models import JournalEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -30,76 +30,6 @@ def signed_in(user: User) -> Client:
 def next_session(alice_bob: Engagement) -> Session:
     make_session(alice_bob, at=timezone.now() - dt.timedelta(days=10), status=Session.Status.HELD)
     return make_session(alice_bob, at=timezone.now() + dt.timedelta(days=4))
-
-
-def busy_interval(engagement: Engagement, session: Session, *, entries: int, homework: int = 4) -> None:
-    """`homework` pieces of homework with `entries` progress entries spread over the last ten days."""
-    agreed = timezone.now() - dt.timedelta(days=10, hours=-1)
-    items = [
-        make_homework(
-            engagement,
-            f"Homework number {n} with a title long enough to wrap",
-            created_at=agreed,
-            status=Homework.Status.CONFIRMED,
-            first_step="Twenty minutes in the diary",
-        )
-        for n in range(homework)
-    ]
-    now = timezone.now()
-    ProgressEntry.objects.bulk_create(
-        ProgressEntry(
-            homework=items[n % homework],
-            author=engagement.client,
-            note=f"Worked on it for a while, entry {n}, and wrote down what I noticed.",
-            minutes=20,
-            occurred_on=(now - dt.timedelta(hours=1 + n * 240 / entries)).date(),
-            written_at=now - dt.timedelta(hours=1 + n * 240 / entries),
-            answers={"hoped_for": f"A self I hope for {n}", "feared": "Stuck"} if n % 50 == 0 else None,
-        )
-        for n in range(entries)
-    )
-    exercise = Exercise.objects.create(
-        slug="possible-selves-test",
-        title="Possible Selves",
-        purpose="explore",
-        kind="intuitive",
-        instructions="Write them down.",
-        fields=[],
-    )
-    ExerciseAssignment.objects.create(
-        homework=items[0],
-        exercise=exercise,
-        fields_snapshot=[
-            {"name": "hoped_for", "label": "Hoped-for self", "type": "long_text"},
-            {"name": "feared", "label": "Feared self", "type": "long_text"},
-        ],
-    )
-    block = ThinkingTimeBlock.objects.create(
-        client=engagement.client,
-        rrule="FREQ=WEEKLY;BYDAY=SA,WE",
-        start_time=dt.time(9, 0),
-        timezone="Europe/London",
-        created_at=agreed - dt.timedelta(days=30),
-    )
-    first = block.occurrences_between(agreed, now)[0]
-    ThinkingTimeOccurrence.objects.create(block=block, starts_at=first, status="taken")
-    AgendaItem.objects.create(
-        engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, text="The CV keeps being carried over"
-    )
-    Reflection.objects.create(
-        session=session,
-        what_i_did="Steady work most days.",
-        what_i_learned="Mornings work for me.",
-        what_got_in_the_way="A cold.",
-        what_i_want_next="Plan the applications.",
-    )
-    JournalEntry.objects.create(
-        client=engagement.client,
-        title="Shared: what energises me",
-        body="Talking to people **who build things**.",
-        shared_with=engagement,
-        shared_at=now - dt.timedelta(days=1),
-    )
 
 
 def test_it_shows_the_coach_the_brief_with_everything_from_the_interval(
