@@ -42,8 +42,11 @@ class JoinForm(forms.Form):
         from legwork.accounts.models import timezone_names
 
         super().__init__(*args, **kwargs)
+        from legwork.accounts.forms import guess_timezone_in_browser
+
         self.email = email
         self.fields["timezone"].choices = [(name, name) for name in timezone_names()]  # type: ignore[attr-defined]
+        guess_timezone_in_browser(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

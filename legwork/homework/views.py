@@ -23,7 +23,7 @@ from .forms import (
     ReviewForm,
     wrap_up_formset,
 )
-from .models import Decision, Homework
+from .models import Decision, Homework, ProgressEntry
 
 PROMPTS = [
     "What is one small thing you could do today, in ten minutes?",
@@ -99,12 +99,7 @@ def homework_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return redirect("homework", pk=homework.pk)
     services.homework_confirm(homework=homework, by=request.user)
     if request.htmx:
-        homework.entries = homework.progress.count()  # type: ignore[attr-defined]
-        return render(
-            request,
-            "homework/client_home.html#homework-card",
-            {"homework": homework},
-        )
+        return _homework_card(request, homework)
     messages.success(request, f"You're in: “{homework.title}”.")
     return redirect_back(request, "home")
 
@@ -168,15 +163,11 @@ def progress_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             occurred_on=form.cleaned_data["occurred_on"],
         )
         if request.htmx:
-            return render(
-                request,
-                "homework/client_home.html#progress-form",
-                {"homework": homework, "entry": entry, "form": ProgressForm(prefix=f"progress-{homework.pk}")},
-            )
+            return _homework_card(request, homework, entry=entry)
         messages.success(request, "Logged. Well done for showing up.")
         return redirect_back(request, "homework", homework.pk)
     if request.htmx:
-        return render(request, "homework/client_home.html#progress-form", {"homework": homework, "form": form})
+        return _homework_card(request, homework, form=form)
     return render(
         request,
         "homework/homework_detail.html",
@@ -191,6 +182,21 @@ def progress_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400,
     )
+
+
+def _homework_card(
+    request: AuthedHttpRequest,
+    homework: Homework,
+    *,
+    entry: ProgressEntry | None = None,
+    form: ProgressForm | None = None,
+) -> HttpResponse:
+    """The client home's card for one homework, as htmx swaps it in after logging progress."""
+    summary = homework.progress.aggregate(entries=Count("pk"), last_entry=Max("written_at"))
+    homework.entries = summary["entries"]  # type: ignore[attr-defined]
+    homework.last_entry = summary["last_entry"]  # type: ignore[attr-defined]
+    context = {"homework": homework, "entry": entry, "form": form}
+    return render(request, "homework/client_home.html#homework-card", context)
 
 
 @login_required

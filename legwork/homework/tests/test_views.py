@@ -280,6 +280,7 @@ def test_the_client_logs_progress_with_htmx_in_a_couple_of_taps(homework: Homewo
     assert response.status_code == 200
     assert "<html" not in html
     assert "Logged at" in html
+    assert "1 entry" in html
     entry = ProgressEntry.objects.get()
     assert (entry.note, entry.minutes, entry.author, entry.occurred_on) == (
         "Found her email",
