@@ -14,6 +14,7 @@ from legwork.accounts.models import User
 from legwork.coaching.models import Engagement, Session
 from legwork.exercises.models import Exercise, ExerciseAssignment
 from legwork.homework.models import ProgressEntry
+from legwork.insights.models import Reflection
 from legwork.insights.tests.factories import busy_interval
 from legwork.notebook.models import JournalEntry
 
@@ -137,3 +138,17 @@ def test_it_shows_progress_logged_after_the_session_started_only_in_the_next_bri
     text = signed_in(alice).get(reverse("brief", args=[next_session.pk])).content.decode()
     assert "Before the session" in text
     assert "After the session" not in text
+
+
+def test_it_escapes_what_people_wrote_everywhere_on_the_brief_including_the_chart(
+    alice: User, alice_bob: Engagement, next_session: Session
+) -> None:
+    title = '<script>alert("t")</script>'
+    homework = make_homework(alice_bob, title, created_at=timezone.now() - dt.timedelta(days=9))
+    make_progress(homework, note='<img src=x onerror=alert("n")>', written_at=timezone.now() - dt.timedelta(days=1))
+    Reflection.objects.create(session=next_session, what_i_did='<b onclick="alert(1)">bold</b>')
+    text = signed_in(alice).get(reverse("brief", args=[next_session.pk])).content.decode()
+    assert "<script>alert" not in text
+    assert "<img src=x" not in text
+    assert '<b onclick="alert(1)">' not in text
+    assert "&lt;script&gt;" in text

@@ -111,7 +111,7 @@ def test_it_shows_the_coach_the_follow_through_panel_on_the_engagement(
 def test_it_prompts_the_client_for_a_reflection_on_their_home(bob: User, history: Session) -> None:
     with time_machine.travel(NOW):
         text = signed_in(bob).get(reverse("home")).content.decode()
-        assert "You've worked on 1 of the 8 days since your last session." in text
+        assert "You've worked on 1 of the 8 days of this interval so far." in text
         assert "write your reflection" in text
         Reflection.objects.create(session=history, what_i_did="A letter draft.")
         assert "Your reflection is ready" in signed_in(bob).get(reverse("home")).content.decode()
