@@ -19,10 +19,36 @@ from django.db import connection, transaction
 from legwork.accounts.models import User
 from legwork.notebook.models import JournalEntry
 
-WORDS = (
-    "energy interview portfolio research coffee mentor doubt values career change team manager listen write "
-    "morning evening application letter network friend family money time habit courage plan step idea"
-).split()
+WORDS = [
+    "energy",
+    "interview",
+    "portfolio",
+    "research",
+    "coffee",
+    "mentor",
+    "doubt",
+    "values",
+    "career",
+    "change",
+    "team",
+    "manager",
+    "listen",
+    "write",
+    "morning",
+    "evening",
+    "application",
+    "letter",
+    "network",
+    "friend",
+    "family",
+    "money",
+    "time",
+    "habit",
+    "courage",
+    "plan",
+    "step",
+    "idea",
+]
 
 
 class Rollback(Exception):
