@@ -111,8 +111,10 @@ class ProgressForm(forms.Form):
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
-    reason = forms.ChoiceField(choices=[("", "Why not?"), *Reason.choices], required=False)
-    decision = forms.ChoiceField(choices=[("", "What now?"), *Decision.choices], required=False)
+    reason = forms.ChoiceField(choices=[("", "Why not?"), *Reason.choices], required=False, label="Reason, if not done")
+    decision = forms.ChoiceField(
+        choices=[("", "What now?"), *Decision.choices], required=False, label="Decision, if not done"
+    )
     note = forms.CharField(max_length=500, required=False, label="Note")
 
     def clean(self) -> dict[str, Any]:
