@@ -29,8 +29,10 @@ SHADE = "#fff1dc"
 
 def _svg(width: int, height: int, label: str, desc: str, body: list[str], css_class: str) -> SafeString:
     return format_html(
-        '<svg class="chart {}" role="img" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet"'
-        ' aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title><desc>{}</desc>{}</svg>',
+        # The wrapper scrolls sideways on a phone; tabindex lets a keyboard scroll it too.
+        '<div class="chart-wrap" tabindex="0"><svg class="chart {}" role="img" viewBox="0 0 {} {}" width="100%"'
+        ' preserveAspectRatio="xMinYMin meet"'
+        ' aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title><desc>{}</desc>{}</svg></div>',
         css_class,
         width,
         height,
