@@ -83,3 +83,17 @@ def test_it_lets_the_client_write_a_reflection_and_see_their_insights(
     assert tab.page.get_by_text(re.compile(r"You worked on \d+ of the \d+ days")).is_visible()
     tab.assert_accessible()
     tab.screenshot("insights")
+
+
+def test_it_shows_the_client_no_brief_and_another_coach_nothing(
+    open_browser: Any, bob: User, carol: User, busy_session: Session
+) -> None:
+    client_tab = open_browser("client")
+    client_tab.sign_in(bob.email)
+    assert client_tab.page.goto(f"/sessions/{busy_session.pk}/brief/").status == 403
+    other_tab = open_browser("other-coach")
+    other_tab.sign_in(carol.email)
+    assert other_tab.page.goto(f"/sessions/{busy_session.pk}/brief/").status == 404
+    assert other_tab.page.goto(f"/sessions/{busy_session.pk}/reflection/").status == 404
+    other_tab.page.goto("/coach/overview/")
+    assert other_tab.page.get_by_text("Bob Client").count() == 0

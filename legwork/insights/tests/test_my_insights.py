@@ -115,3 +115,11 @@ def test_it_prompts_the_client_for_a_reflection_on_their_home(bob: User, history
         assert "write your reflection" in text
         Reflection.objects.create(session=history, what_i_did="A letter draft.")
         assert "Your reflection is ready" in signed_in(bob).get(reverse("home")).content.decode()
+
+
+def test_it_refuses_the_client_the_coachs_brief_and_other_coaches_the_clients_numbers(
+    bob: User, carol: User, alice_bob: Engagement, history: Session
+) -> None:
+    assert signed_in(bob).get(reverse("brief", args=[history.pk])).status_code == 403
+    with time_machine.travel(NOW):
+        assert signed_in(carol).get(reverse("engagement", args=[alice_bob.pk])).status_code == 404

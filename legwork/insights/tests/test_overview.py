@@ -122,3 +122,8 @@ def test_it_builds_the_overview_in_the_same_number_of_queries_for_2_or_50_client
     small, large = overview_queries(carol), overview_queries(alice)
     assert small == large, (small, large)
     assert small <= 10  # signed-in user and session, then three for the rows
+
+
+def test_it_refuses_a_client_the_brief_behind_their_own_row(bob: User, practice: dict[str, Engagement]) -> None:
+    session = make_session(make_engagement(practice["steady"].coach, bob))
+    assert signed_in(bob).get(reverse("brief", args=[session.pk])).status_code == 403

@@ -111,3 +111,10 @@ def test_it_hides_bobs_reflection_from_another_coach_and_another_client(
 def test_it_answers_404_to_a_malformed_or_missing_session(bob: User) -> None:
     assert signed_in(bob).get("/sessions/99999/reflection/").status_code == 404
     assert signed_in(bob).get("/sessions/abc/reflection/").status_code == 404
+
+
+def test_it_keeps_the_brief_beside_the_reflection_from_the_client_and_other_coaches(
+    bob: User, carol: User, upcoming: Session
+) -> None:
+    assert signed_in(bob).get(reverse("brief", args=[upcoming.pk])).status_code == 403
+    assert signed_in(carol).get(reverse("brief", args=[upcoming.pk])).status_code == 404
