@@ -49,8 +49,25 @@ class WrapUpRowForm(HomeworkForm):
 
 
 class BaseWrapUpFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every row offers the same goals: read them once, not once per row.
+        engagement = self.form_kwargs["engagement"]
+        self.goal_choices = [("", "---------"), *Goal.objects.filter(engagement=engagement).values_list("pk", "title")]
+
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "engagement": self.form_kwargs["engagement"]}
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        form.fields["goal"].choices = self.goal_choices  # type: ignore[attr-defined]
+        return form
+
+    @property
+    def empty_form(self) -> forms.Form:
+        form = super().empty_form
+        form.fields["goal"].choices = self.goal_choices  # type: ignore[attr-defined]
+        return form
 
 
 WRAP_UP_MAX_ROWS = 12

@@ -483,3 +483,53 @@ def test_to_explore_shows_on_the_next_sessions_agenda_and_coach_home(alice_bob: 
     assert "To explore" in html
     assert "carried over 2 times" in html
     assert "To explore" in signed_in(alice).get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_session_page_query_count_does_not_grow_with_homework_or_wrap_up_rows(
+    alice_bob: Engagement, session: Session, alice: User
+) -> None:
+    for index in range(3):
+        alice_bob.goals.create(title=f"Goal {index}")
+    later = make_session(alice_bob, at=timezone.now() + dt.timedelta(days=14))
+    client = signed_in(alice)
+    client.get(reverse("session", args=[later.pk]))
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            make_progress(make_homework(alice_bob, status="confirmed", created_at=session.scheduled_at))
+            make_homework(alice_bob, agreed_in=later)
+            AgendaItem.objects.create(engagement=alice_bob, kind="to_explore", text="x")
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("session", args=[later.pk]))
+    add(10)
+    more_rows = wrap_up_data([{"title": ""}] * 8, add_row="1")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("session", args=[later.pk]))
+    assert len(response.context["to_review"]) == 12
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    with CaptureQueriesContext(connection) as with_rows:
+        assert client.post(reverse("session_wrap_up", args=[later.pk]), more_rows).status_code == 200
+    # The same page plus the POST's own session read; never one query per row.
+    assert len(with_rows) <= len(many) + 2
+
+
+@pytest.mark.django_db
+def test_engagement_page_query_count_does_not_grow_with_history(alice_bob: Engagement, alice: User) -> None:
+    client = signed_in(alice)
+    client.get(reverse("engagement", args=[alice_bob.pk]))
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            make_session(alice_bob, status="held")
+            make_progress(make_homework(alice_bob, goal=alice_bob.goals.create(title="g")))
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("engagement", args=[alice_bob.pk]))
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("engagement", args=[alice_bob.pk]))
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
