@@ -92,7 +92,15 @@ def intervals_for(engagement: Engagement, *, now: dt.datetime | None = None) -> 
                 now=now,
                 session=ending,
                 homework=own,
-                entries={h.pk: [e for e in entries.get(h.pk, []) if end is None or e.written_at < end] for h in own},
+                entries={
+                    h.pk: [
+                        e
+                        for e in entries.get(h.pk, [])
+                        if e.written_at >= start and (end is None or e.written_at < end)
+                    ]
+                    for h in own
+                },
+                earlier={h.pk: [e.written_at for e in entries.get(h.pk, []) if e.written_at < start] for h in own},
                 thinking=[s for s in slots if s.starts_at >= start and (end is None or s.starts_at < end)],
             )
         )
@@ -124,6 +132,9 @@ def interval_before(session: Session, *, now: dt.datetime | None = None) -> Inte
         now=now,
         session=session,
         homework=homework,
-        entries={h.pk: [e for e in entries.get(h.pk, []) if e.written_at < session.scheduled_at] for h in homework},
+        entries={
+            h.pk: [e for e in entries.get(h.pk, []) if start <= e.written_at < session.scheduled_at] for h in homework
+        },
+        earlier={h.pk: [e.written_at for e in entries.get(h.pk, []) if e.written_at < start] for h in homework},
         thinking=thinking_slots(engagement.client, start, min(now, session.scheduled_at)),
     )

@@ -8,7 +8,7 @@ plain objects here, so a page's query count never grows with the rows.
 An *interval* is the stretch of time leading up to a session: from the start of the previous
 session (held or scheduled; cancelled and missed sessions don't count as boundaries) to the start
 of this one. Its homework is the homework created in that stretch (agreed at the previous
-session's wrap-up); its progress entries are those on its homework written before the session.
+session's wrap-up); its progress entries are those on its homework written in that stretch.
 """
 
 from __future__ import annotations
@@ -48,8 +48,10 @@ class Interval:
     now: dt.datetime
     session: Session | None = None
     homework: list[Homework] = field(default_factory=list)
-    # homework pk -> its progress entries written before `end`, oldest first
+    # homework pk -> its progress entries written in [start, end), oldest first
     entries: dict[int, list[ProgressEntry]] = field(default_factory=dict)
+    # homework pk -> when it was worked on before `start` (homework agreed earlier and still open)
+    earlier: dict[int, list[dt.datetime]] = field(default_factory=dict)
     thinking: list[ThinkingSlot] = field(default_factory=list)
 
     @property
@@ -154,7 +156,12 @@ def stalls(interval: Interval) -> list[Homework]:
         item
         for item in interval.homework
         if item.outcome != Outcome.DROPPED
-        and is_stalled(item, [e.written_at for e in interval.entries.get(item.pk, [])], interval.zone, interval.now)
+        and is_stalled(
+            item,
+            interval.earlier.get(item.pk, []) + [e.written_at for e in interval.entries.get(item.pk, [])],
+            interval.zone,
+            interval.now,
+        )
     ]
 
 

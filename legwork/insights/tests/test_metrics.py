@@ -205,3 +205,19 @@ def test_it_writes_rates_as_whole_percentages() -> None:
 def test_it_reports_nothing_rather_than_zero_when_there_is_nothing_to_count(alice_bob: Engagement) -> Any:
     assert metrics.rate(0, 0) is None
     assert metrics.completion([]) == (0, 0)
+
+
+def test_it_counts_earlier_open_homework_on_the_brief_without_its_earlier_entries(
+    history: Session, alice_bob: Engagement
+) -> None:
+    # O: agreed 20 Dec, due 5 Jan, never reviewed; worked on 24 Dec, 28 Dec and 1 Jan, before this interval.
+    o = make_homework(alice_bob, "O", created_at=dt.datetime(2025, 12, 20, 18, tzinfo=UTC), due_on=dt.date(2026, 1, 5))
+    for day in (dt.datetime(2025, 12, 24, 10, tzinfo=UTC), dt.datetime(2025, 12, 28, 10, tzinfo=UTC), at(1, 10)):
+        entry(o, day)
+    interval = interval_before(history, now=NOW)
+    assert "O" in [h.title for h in interval.homework]
+    # Still the same 8 entries in the interval: O's were all written before 5 Jan 17:00.
+    assert metrics.interval_insights(interval).entries == 8
+    # O's own interval is 20 Dec 18:00 -> 6 Jan 00:00 (16 d 6 h, half 8 d 3 h); its longest gap,
+    # 1 Jan 10:00 -> 6 Jan 00:00, is 4 d 14 h: not stalled, because its earlier entries count.
+    assert "O" not in [h.title for h in metrics.stalls(interval)]
