@@ -4,7 +4,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.test import Client
+from django.db import connection
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import PASSWORD, make_homework, make_progress, make_session
@@ -123,3 +126,40 @@ def test_it_refuses_the_client_the_coachs_brief_and_other_coaches_the_clients_nu
     assert signed_in(bob).get(reverse("brief", args=[history.pk])).status_code == 403
     with time_machine.travel(NOW):
         assert signed_in(carol).get(reverse("engagement", args=[alice_bob.pk])).status_code == 404
+
+
+def grow_history(engagement: Engagement, intervals: int) -> None:
+    """`intervals` more fortnights of held sessions, each with two homework and three entries."""
+    start = dt.datetime(2025, 1, 6, 17, tzinfo=UTC)
+    for n in range(intervals):
+        at = start + dt.timedelta(days=14 * n)
+        make_session(engagement, at=at, status=Session.Status.HELD)
+        for title in ("Call someone", "Write something"):
+            homework = make_homework(
+                engagement, title, created_at=at + dt.timedelta(hours=1), due_on=(at + dt.timedelta(days=14)).date()
+            )
+            Homework.objects.filter(pk=homework.pk).update(outcome=Outcome.DONE)
+            for day in (2, 6, 13):
+                make_progress(
+                    homework, written_at=at + dt.timedelta(days=day), occurred_on=(at + dt.timedelta(days=day)).date()
+                )
+
+
+def panel_queries(user: User, engagement: Engagement) -> int:
+    request = RequestFactory().get("/")
+    request.user = user
+    template = Template("{% load insights_tags %}{% engagement_insights_panel engagement %}")
+    with CaptureQueriesContext(connection) as captured:
+        html = template.render(Context({"request": request, "engagement": engagement}))
+    assert "Follow-through" in html
+    return len(captured)
+
+
+def test_it_draws_the_coachs_panel_in_the_same_number_of_queries_for_a_short_or_long_history(
+    alice: User, carol: User, alice_bob: Engagement, carol_dan: Engagement
+) -> None:
+    grow_history(carol_dan, 2)
+    grow_history(alice_bob, 20)
+    with time_machine.travel(NOW):
+        short, long = panel_queries(carol, carol_dan), panel_queries(alice, alice_bob)
+    assert short == long, (short, long)
