@@ -207,7 +207,9 @@ def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         answers, typed, errors = read_answers(fields, request.POST)
         adding = str(request.POST.get("add", ""))
         if not adding and not errors:
-            services.answers_save(homework=homework, by=request.user, answers=answers)
+            # A short note, so the homework's progress timeline says what this entry was.
+            note = f"Worked on the exercise “{assignment.exercise.title}”."
+            services.answers_save(homework=homework, by=request.user, answers=answers, note=note)
             messages.success(request, "Saved. Come back to it whenever you like: each save is kept.")
             return redirect("homework_answers", pk=homework.pk)
         # "Add another" re-shows the form with one more empty row in that group; nothing typed is lost.
