@@ -50,8 +50,9 @@ lint: install
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/mypy
 
+# The scale practice goes to its own SQLite file (not the demo's) unless DATABASE_URL is set.
 bench: install
-	@$(PY) manage.py bench --size $(SIZE)
+	@DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(PY) manage.py bench --size $(SIZE)
 
 lock:
 	@$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.13 requirements/base.in -o requirements/base.txt

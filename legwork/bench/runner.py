@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -122,20 +123,38 @@ def endpoints_for(coach: User, client: User) -> list[Endpoint]:
     return found
 
 
-def count_queries(endpoint: Endpoint, visitor: Visitor | None) -> tuple[int | None, int | None]:
-    """Queries and status of one request, made in this process through the same URLconf and middleware."""
-    if endpoint.path is None or endpoint.path == RAW_PATH:
-        return (0, 200) if endpoint.path == RAW_PATH else (None, None)
+@dataclass
+class Probe:
+    """One endpoint measured in this process: queries, status, and the median time of a few requests."""
+
+    queries: int | None = None
+    status: int | None = None
+    ms: float | None = None
+    db_ms: float | None = None
+
+
+def probe(endpoint: Endpoint, visitor: Visitor | None, *, repeat: int = 5) -> Probe:
+    """Queries, status and server time of the endpoint, requested in this process through the bench URLconf."""
+    if endpoint.path is None:
+        return Probe()
+    if endpoint.path == RAW_PATH:
+        return Probe(queries=0, status=200)
     client = visitor.client if visitor else Client(HTTP_HOST="127.0.0.1")
     headers = {"HX-Request": "true"} if endpoint.htmx else {}
+    timings: list[tuple[float, float, int, int]] = []
     with override_settings(ROOT_URLCONF="legwork.bench.urls"):
-        for _ in range(2):  # the second request: no first-use work (content types, template loading)
+        for _ in range(repeat + 1):  # the first request does first-use work (template loading): not counted
             with CaptureQueriesContext(connection) as queries:
+                began = time.perf_counter()
                 if endpoint.method == "POST":
                     response = client.post(endpoint.path, endpoint.data, headers=headers)
                 else:
                     response = client.get(endpoint.path, headers=headers)
-    return len(queries), response.status_code
+                elapsed = time.perf_counter() - began
+            db = sum(float(query["time"]) for query in queries.captured_queries)
+            timings.append((elapsed * 1000, db * 1000, len(queries), response.status_code))
+    ms, db_ms, count, status = sorted(timings[1:])[len(timings[1:]) // 2]
+    return Probe(queries=count, status=status, ms=round(ms, 1), db_ms=round(db_ms, 1))
 
 
 # --- The server ---------------------------------------------------------------------------------
@@ -174,10 +193,12 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
 
 
 def endpoint_result(
-    endpoint: Endpoint, load: LoadResult | None, solo: LoadResult | None, queries: int | None, status: int | None
+    endpoint: Endpoint, load: LoadResult | None, solo: LoadResult | None, measured: Probe
 ) -> dict[str, Any]:
     row: dict[str, Any] = {"name": endpoint.name, "path": endpoint.path, "method": endpoint.method}
-    row |= {"ceiling": endpoint.ceiling, "queries": queries, "status": status, "note": endpoint.note}
+    row |= {"ceiling": endpoint.ceiling, "queries": measured.queries, "status": measured.status, "note": endpoint.note}
+    # Median of a few requests in the bench process, no HTTP: the view and middleware alone, and their queries' time.
+    row |= {"in_process_ms": measured.ms, "db_ms": measured.db_ms}
     if load is not None:
         row |= {
             "rps": round(load.rps, 1),
@@ -224,7 +245,7 @@ def previous_run(folder: Path, *, size: str, db: str) -> dict[str, Any] | None:
 
 def format_table(rows: list[dict[str, Any]]) -> list[str]:
     header = f"{'endpoint':<16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'1-conn p95':>10} "
-    header += f"{'queries':>7} {'vs trivial':>10}"
+    header += f"{'queries':>7} {'vs trivial':>10} {'in-proc ms':>10} {'db ms':>6}"
     lines = [header, "-" * len(header)]
 
     def cell(row: dict[str, Any], key: str, width: int, spec: str = ".1f") -> str:
@@ -238,7 +259,8 @@ def format_table(rows: list[dict[str, Any]]) -> list[str]:
         lines.append(
             f"{row['name']:<16} {cell(row, 'rps', 8)} {cell(row, 'p50_ms', 8)} {cell(row, 'p95_ms', 8)} "
             f"{cell(row, 'p99_ms', 8)} {cell(row, 'solo_p95_ms', 10)} {cell(row, 'queries', 7, 'd')} "
-            f"{cell(row, 'vs_trivial', 10, '.2f')}" + (f"  ({row['errors']} errors)" if row.get("errors") else "")
+            f"{cell(row, 'vs_trivial', 10, '.2f')} {cell(row, 'in_process_ms', 10)} {cell(row, 'db_ms', 6)}"
+            + (f"  ({row['errors']} errors)" if row.get("errors") else "")
         )
     return lines
 
@@ -253,6 +275,7 @@ def growth_lines(current: list[dict[str, Any]], earlier: dict[str, Any]) -> list
         lines.append(
             f"  {row['name']:<16} queries {old.get('queries')} → {row.get('queries')}, "
             f"1-conn p95 {old.get('solo_p95_ms')} → {row.get('solo_p95_ms')} ms, "
+            f"in-process {old.get('in_process_ms')} → {row.get('in_process_ms')} ms, "
             f"p95 {old.get('p95_ms')} → {row.get('p95_ms')} ms"
         )
     return lines
@@ -269,25 +292,25 @@ def bench_pages(
     csrf = get_random_string(32, CSRF_ALLOWED_CHARS)
     visitors = {"coach": sign_in(coach, csrf), "client": sign_in(client, csrf)}
     endpoints = [e for e in endpoints_for(coach, client) if not only or e.name in only]
-    counted = {}
+    probes = {}
+    write("  counting queries and timing each endpoint in this process…")
     for endpoint in endpoints:
         if endpoint.path is None:
             endpoint.note = "its URL name does not resolve yet"
             continue
-        counted[endpoint.name] = count_queries(endpoint, visitors.get(endpoint.role or ""))
-        queries, status = counted[endpoint.name]
-        if status is None or status >= 400:
-            endpoint.note = f"answers {status} in process"
+        probes[endpoint.name] = measured = probe(endpoint, visitors.get(endpoint.role or ""))
+        if measured.status is None or measured.status >= 400:
+            endpoint.note = f"answers {measured.status} in process"
     port = free_port()
     write(f"Starting gunicorn ({workers} sync workers, {BENCH_SETTINGS}, DEBUG off) on 127.0.0.1:{port}…")
     server = start_server(port, workers=workers)
     rows = []
     try:
         for endpoint in endpoints:
-            queries, status = counted.get(endpoint.name, (None, None))
-            if endpoint.path is None or (status is not None and status >= 400):
+            measured = probes.get(endpoint.name, Probe())
+            if endpoint.path is None or (measured.status is not None and measured.status >= 400):
                 write(f"  {endpoint.name}: skipped ({endpoint.note})")
-                rows.append(endpoint_result(endpoint, None, None, queries, status))
+                rows.append(endpoint_result(endpoint, None, None, measured))
                 continue
             visitor = visitors.get(endpoint.role or "")
             headers = {"Cookie": visitor.cookie} if visitor else {}
@@ -303,7 +326,7 @@ def bench_pages(
             run_load(url, connections=connections, seconds=1, **kwargs)
             load = run_load(url, connections=connections, seconds=seconds, **kwargs)
             solo = run_load(url, connections=1, seconds=2, **kwargs)
-            rows.append(endpoint_result(endpoint, load, solo, queries, status))
+            rows.append(endpoint_result(endpoint, load, solo, measured))
     finally:
         stop_process(server)
     add_ratios(rows)
@@ -350,6 +373,7 @@ def bench_worker(*, count: int, processes: int, write: Write) -> dict[str, Any]:
         batch_size=1000,
     )
     mine = OutboxMessage.objects.filter(idempotency_key__startswith=f"{tag}:")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     sink = SMTPSink()
     sink.start()
     env = {**os.environ, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port), "DEBUG": "0"}

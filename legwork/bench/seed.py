@@ -193,7 +193,8 @@ def _seed_coaches(indexes: range, *, password: str, now: dt.datetime) -> SeedCou
         for k, session in enumerate(mine[:-1]):
             if session.status != Session.Status.HELD:
                 continue
-            following = mine[k + 1]
+            # Due at the next session that takes place: a cancelled one does not review anything.
+            following = next(s for s in mine[k + 1 :] if s.status != Session.Status.CANCELLED)
             for extra in range(2 if k % 4 == 0 else 1):
                 homework.append(
                     _homework(engagement, session, following, goals[n], rng, title_index=k + extra, now=now)

@@ -27,7 +27,9 @@ def test_it_seeds_twenty_clients_with_two_years_of_history_per_coach(capsys: Any
     assert engagement.sessions.scheduled().exists()
     assert engagement.sessions.filter(status=Session.Status.HELD).count() > 40
     # Every interval but the current one is reviewed; the current one is open.
-    assert Homework.objects.filter(engagement=engagement).open().count() >= 1
+    open_homework = Homework.objects.filter(engagement=engagement).open()
+    assert open_homework.exists()
+    assert {item.agreed_in for item in open_homework} == {engagement.last_held_session()}
     assert Homework.objects.filter(engagement=engagement).reviewed().count() > 40
     assert ProgressEntry.objects.count() > 2 * CLIENTS_PER_COACH * 50
     # Progress is written by the homework's own client.

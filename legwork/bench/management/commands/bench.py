@@ -80,7 +80,13 @@ class Command(BaseCommand):
             "db": db,
             "started_at": when.isoformat(timespec="seconds"),
             "machine": {"cpus": _cpus(), "python": platform.python_version(), "platform": platform.platform()},
-            "server": {"gunicorn_workers": options["workers"], "settings": runner.BENCH_SETTINGS, "debug": False},
+            "server": {
+                "gunicorn_workers": options["workers"],
+                "settings": runner.BENCH_SETTINGS,
+                "debug": False,
+                # libpq's PGOPTIONS, e.g. "-c jit=off", passes to every process: recorded so runs compare fairly.
+                "pgoptions": os.environ.get("PGOPTIONS", ""),
+            },
             "load": {"generator": generator, "connections": options["connections"], "seconds": options["seconds"]},
             "endpoints": rows,
             "worker": worker,
