@@ -10,12 +10,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from legwork.coaching.models import Session
 from legwork.homework.models import Homework, ProgressEntry
+from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
 
 from .metrics import Interval, ThinkingSlot
 
@@ -33,21 +33,16 @@ def boundary_sessions(engagement: Engagement) -> QuerySet[Session]:
 
 def thinking_slots(client: User, start: dt.datetime, end: dt.datetime) -> list[ThinkingSlot]:
     """The client's planned thinking time in [start, end) with what they marked: two queries."""
-    try:
-        block_model = apps.get_model("notebook", "ThinkingTimeBlock")
-        mark_model = apps.get_model("notebook", "ThinkingTimeOccurrence")
-    except LookupError:  # the notebook app is optional to the numbers
-        return []
     if end <= start:
         return []
     marks = {
         (mark.block_id, mark.starts_at): mark.status
-        for mark in mark_model.objects.filter(block__client=client, starts_at__gte=start, starts_at__lt=end).only(
-            "block_id", "starts_at", "status"
-        )
+        for mark in ThinkingTimeOccurrence.objects.filter(
+            block__client=client, starts_at__gte=start, starts_at__lt=end
+        ).only("block_id", "starts_at", "status")
     }
     planned: set[tuple[int, dt.datetime]] = set(marks)
-    for block in block_model.objects.filter(client=client).active():
+    for block in ThinkingTimeBlock.objects.filter(client=client).active():
         # A block plans nothing before it was made.
         for moment in block.occurrences_between(max(start, block.created_at), end):
             planned.add((block.pk, moment))

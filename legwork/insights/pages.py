@@ -9,13 +9,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from legwork.coaching.models import AgendaItem, Engagement, Session
+from legwork.exercises.models import ExerciseAssignment
 from legwork.homework.models import Homework, ProgressEntry
+from legwork.notebook.models import JournalEntry
 
 from . import charts, metrics
 from .history import interval_before, intervals_for
@@ -57,12 +58,8 @@ def _answer_text(value: Any) -> str:
 
 def _exercise_labels(homework: list[Homework]) -> dict[int, dict[str, str]]:
     """homework pk -> {field name: label} for homework that carry an exercise (one query)."""
-    try:
-        assignment_model = apps.get_model("exercises", "ExerciseAssignment")
-    except LookupError:
-        return {}
     labels: dict[int, dict[str, str]] = {}
-    for assignment in assignment_model.objects.filter(homework__in=[h.pk for h in homework]).only(
+    for assignment in ExerciseAssignment.objects.filter(homework__in=[h.pk for h in homework]).only(
         "homework_id", "fields_snapshot"
     ):
         snapshot = assignment.fields_snapshot if isinstance(assignment.fields_snapshot, list) else []
@@ -94,18 +91,14 @@ def homework_rows(interval: Interval) -> list[HomeworkRow]:
     return rows
 
 
-def shared_journal_entries(engagement: Engagement, interval: Interval) -> list[Any]:
+def shared_journal_entries(engagement: Engagement, interval: Interval) -> list[JournalEntry]:
     """Entries the client chose to share with this engagement, written or shared during the interval.
 
     Goes through the notebook's own `shared_with_engagement` filter, so an unshared entry can't appear."""
-    try:
-        journal_model = apps.get_model("notebook", "JournalEntry")
-    except LookupError:
-        return []
     start, end = interval.start, interval.end or timezone.now() + dt.timedelta(days=1)
     in_window = Q(created_at__gte=start, created_at__lt=end) | Q(shared_at__gte=start, shared_at__lt=end)
     return list(
-        journal_model.objects.shared_with_engagement(engagement)
+        JournalEntry.objects.shared_with_engagement(engagement)
         .filter(in_window)
         .order_by("-created_at")[:SHARED_ENTRIES_SHOWN]
     )
