@@ -69,6 +69,19 @@ def outbox_claim(*, worker: str, now: dt.datetime, lease: dt.timedelta, batch: i
     return list(OutboxMessage.objects.filter(claim=token).order_by("next_attempt_at", "pk"))
 
 
+def outbox_renew(message: OutboxMessage, now: dt.datetime, lease: dt.timedelta) -> bool:
+    """Extend our lease just before sending; False if it already ran out (another worker may have the row now).
+
+    So a row is only ever sent by a worker whose lease was valid a moment ago and runs
+    for another `lease`: longer than one message can take (the SMTP timeout).
+    """
+    return bool(
+        OutboxMessage.objects.filter(
+            pk=message.pk, claim=message.claim, status=OutboxMessage.Status.SENDING, lease_until__gte=now
+        ).update(lease_until=now + lease)
+    )
+
+
 def outbox_mark_sent(message: OutboxMessage, now: dt.datetime) -> bool:
     """Mark sent if our claim still holds. False: the lease ran out and another worker took it over."""
     with transaction.atomic():
@@ -145,6 +158,11 @@ def outbox_send(
             if stopping():
                 outbox_release(messages[index:])
                 break
+            if not outbox_renew(message, timezone.now(), lease):
+                logger.warning(
+                    "Lease on %s ran out before it was sent; leaving it to whoever has it", message.message_id
+                )
+                continue
             try:
                 mailer.send_messages([_email(message)])
             except SEND_ERRORS as error:
@@ -233,12 +251,17 @@ class WorkerLoop:
     stop_requested: bool = False
     last_planned: dt.datetime | None = None
 
+    def __post_init__(self) -> None:
+        # One message may take up to the SMTP timeout; the lease must outlast it or two workers could send it.
+        self.lease = max(self.lease, dt.timedelta(seconds=settings.SMTP_TIMEOUT + 1))
+
     def stopping(self) -> bool:
         return self.stop_requested
 
     def step(self) -> int:
         """One pass over everything due. Returns how much work was done (0: nothing was due)."""
-        close_old_connections()
+        if not connection.in_atomic_block:  # (tests run the loop inside their transaction)
+            close_old_connections()
         now = timezone.now()
         work = 0
         if self.last_planned is None or now - self.last_planned >= PLAN_EVERY:

@@ -1,0 +1,224 @@
+"""What is sent, to whom, when, and what it carries: in-process worker loop, real SMTP server where it matters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from conftest import make_homework, make_progress, make_session
+from legwork.coaching.services import session_schedule
+from legwork.homework.models import Homework
+from legwork.homework.services import HomeworkDraft, homework_confirm, homework_request_change, session_wrap_up
+from legwork.notebook.models import JournalEntry
+from legwork.reminders.models import Kind, OutboxMessage, Reminder
+from legwork.reminders.services import local_moment, reminders_plan
+
+from .conftest import drain, set_prefs
+
+pytestmark = pytest.mark.django_db(transaction=True)  # signals are sent on commit
+UTC = dt.UTC
+# A Wednesday; London is on GMT, so UTC hours are London hours.
+NOON = dt.datetime(2026, 1, 14, 12, tzinfo=UTC)
+
+
+def kinds(user: Any, status: str = Reminder.Status.SENT) -> list[str]:
+    return list(Reminder.objects.filter(recipient=user, status=status).values_list("kind", flat=True))
+
+
+def test_it_emails_new_homework_once_for_a_whole_wrap_up_over_smtp(alice_bob: Any, smtp_settings: Any) -> None:
+    bob = alice_bob.client
+    with time_machine.travel(NOON, tick=False) as traveller:
+        session = make_session(alice_bob, at=NOON - dt.timedelta(hours=1))
+        drafts = [HomeworkDraft(title=f"Call Dana #{i}", purpose="act") for i in range(3)]
+        session_wrap_up(
+            session=session, drafts=drafts, next_session_at=NOON + dt.timedelta(days=14), by=alice_bob.coach
+        )
+        drain()
+        assert smtp_settings.messages == []  # gathered for a couple of minutes first
+        traveller.shift(dt.timedelta(minutes=3))
+        drain()
+    [message] = [m for m in smtp_settings.messages if m["To"] == bob.email]
+    assert message["Subject"] == "3 homework waiting for your “I'm in”"
+    body = message.get_body(("plain",)).get_content()
+    assert "Call Dana #0" in body
+    assert "Call Dana #2" in body
+    assert "http://127.0.0.1:8000/homework/" in body
+    assert message["Message-ID"] == OutboxMessage.objects.get(reminder__recipient=bob).message_id
+    assert message["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/reminders/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "http://127.0.0.1:8000" + reverse("reminders_preferences") in body
+    html = message.get_body(("html",)).get_content()
+    assert reverse("reminders_preferences") in html
+
+
+def test_it_tells_the_coach_when_a_client_is_in_or_asks_for_a_change(alice_bob: Any) -> None:
+    bob, alice = alice_bob.client, alice_bob.coach
+    set_prefs(alice, emails_per_day=0)
+    first = make_homework(alice_bob, "Update my LinkedIn headline")
+    second = make_homework(alice_bob, "Book a coffee")
+    with time_machine.travel(NOON, tick=False):
+        homework_confirm(homework=first, by=bob)
+        homework_request_change(homework=second, note="My secret worry about money", by=bob)
+        drain()
+    subjects = sorted(m.subject for m in mail.outbox if m.to == [alice.email])
+    assert subjects == ["Bob Client asks to change “Book a coffee”", "Bob Client is in: “Update my LinkedIn headline”"]
+    assert all("secret worry" not in m.body for m in mail.outbox)
+
+
+def test_it_keeps_calm_one_email_a_day_and_the_rest_in_the_inbox(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    with time_machine.travel(NOON, tick=False) as traveller:
+        make_homework(alice_bob, "First", status=Homework.Status.PROPOSED)
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key="a")
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key="b")
+        drain()
+        assert len(mail.outbox) == 1
+        assert sorted(kinds(bob) + kinds(bob, Reminder.Status.INBOX)) == [Kind.HOMEWORK_WAITING] * 2
+        # A new day in London: one more email is allowed.
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key="c")
+        traveller.move_to(NOON + dt.timedelta(days=1))
+        drain()
+    assert len(mail.outbox) == 2
+
+
+def test_it_holds_event_emails_through_quiet_hours(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    set_prefs(bob, quiet_from=21, quiet_until=7)
+    late = dt.datetime(2026, 1, 14, 22, 30, tzinfo=UTC)
+    with time_machine.travel(late, tick=False) as traveller:
+        make_homework(alice_bob, "First", status=Homework.Status.PROPOSED)
+        reminder = Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=late, dedupe_key="q")
+        drain()
+        assert mail.outbox == []
+        reminder.refresh_from_db()
+        assert reminder.status == Reminder.Status.PENDING
+        assert reminder.due_at == dt.datetime(2026, 1, 15, 7, tzinfo=UTC)
+        traveller.move_to(reminder.due_at)
+        drain()
+    assert len(mail.outbox) == 1
+
+
+def test_it_sends_the_midpoint_nudge_only_when_nothing_has_moved(alice_bob: Any, carol_dan: Any) -> None:
+    start = dt.datetime(2026, 1, 1, 10, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        for engagement in (alice_bob, carol_dan):
+            make_session(engagement, at=start - dt.timedelta(hours=2), status="held")
+            make_session(engagement, at=start + dt.timedelta(days=14))
+            make_homework(engagement, "Write the CV summary", status=Homework.Status.CONFIRMED)
+        drain()
+        moved = Homework.objects.get(engagement=carol_dan)
+        traveller.move_to(start + dt.timedelta(days=3))
+        make_progress(moved, note="Made a start.")
+        traveller.move_to(start + dt.timedelta(days=8))
+        drain()
+    assert kinds(alice_bob.client) == [Kind.MIDPOINT]
+    nudge = Reminder.objects.get(recipient=alice_bob.client, kind=Kind.MIDPOINT)
+    assert nudge.due_at == local_moment(dt.date(2026, 1, 8), 8, alice_bob.client.zone)
+    assert Reminder.objects.get(recipient=carol_dan.client, kind=Kind.MIDPOINT).status == Reminder.Status.SKIPPED
+
+
+def test_it_reminds_the_day_before_at_the_chosen_hour_with_a_link_to_the_reflection(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    bob.timezone = "America/New_York"
+    bob.save(update_fields=["timezone"])
+    set_prefs(bob, hour=18)
+    at = dt.datetime(2026, 1, 20, 15, tzinfo=UTC)  # 10:00 in New York
+    with time_machine.travel(dt.datetime(2026, 1, 19, 22, 59, tzinfo=UTC), tick=False) as traveller:
+        session = make_session(alice_bob, at=at)
+        drain()
+        assert kinds(bob) == []
+        traveller.move_to(dt.datetime(2026, 1, 19, 23, 0, tzinfo=UTC))  # 18:00 in New York
+        drain()
+    [message] = [m for m in mail.outbox if m.to == [bob.email]]
+    assert message.subject == "Your session with Alice Coach is tomorrow at 10:00"
+    assert f"/sessions/{session.pk}/" in message.body or f"/{session.pk}/" in message.body
+
+
+def test_it_sends_the_coach_one_morning_email_listing_the_days_sessions(alice_bob: Any, alice: Any) -> None:
+    from conftest import make_engagement, make_user
+
+    other = make_engagement(alice, make_user("kim@example.com", name="Kim Client"))
+    with time_machine.travel(dt.datetime(2026, 1, 14, 6, tzinfo=UTC), tick=False) as traveller:
+        make_session(alice_bob, at=dt.datetime(2026, 1, 14, 15, tzinfo=UTC), agenda="Private agenda text")
+        make_session(other, at=dt.datetime(2026, 1, 14, 10, tzinfo=UTC))
+        drain()
+        traveller.move_to(dt.datetime(2026, 1, 14, 8, tzinfo=UTC))
+        drain()
+    [message] = [m for m in mail.outbox if m.to == [alice.email]]
+    assert message.subject == "Today: 2 sessions"
+    assert message.body.index("10:00 Kim Client") < message.body.index("15:00 Bob Client")
+    assert "Private agenda" not in message.body
+
+
+def test_it_never_puts_journal_or_note_bodies_in_emails(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    set_prefs(bob, emails_per_day=0)
+    JournalEntry.objects.create(client=bob, title="Diary", body="JOURNAL-BODY-SECRET", shared_with=alice_bob)
+    with time_machine.travel(NOON, tick=False) as traveller:
+        held = make_session(alice_bob, at=NOON - dt.timedelta(days=10), status="held", private_notes="PRIVATE-NOTE")
+        held.shared_notes = "SHARED-NOTE"
+        held.save()
+        make_session(alice_bob, at=NOON + dt.timedelta(days=1))
+        homework = make_homework(alice_bob, "Talk to Dana", status=Homework.Status.PROPOSED)
+        make_progress(homework, note="PROGRESS-NOTE")
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key="x")
+        traveller.move_to(NOON + dt.timedelta(hours=20))
+        drain()
+    assert len(mail.outbox) >= 2
+    for message in mail.outbox:
+        everything = message.subject + message.body + str(message.alternatives)
+        for secret in ("JOURNAL-BODY-SECRET", "PRIVATE-NOTE", "SHARED-NOTE", "PROGRESS-NOTE"):
+            assert secret not in everything
+
+
+def test_it_respects_turned_off_reminders_and_email_off(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    make_homework(alice_bob, "First", status=Homework.Status.PROPOSED)
+    set_prefs(bob, homework_waiting=False)
+    with time_machine.travel(NOON, tick=False):
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key="off")
+        drain()
+        assert kinds(bob, Reminder.Status.SKIPPED) == [Kind.HOMEWORK_WAITING]
+        set_prefs(bob, homework_waiting=True, email_on=False)
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key="email-off")
+        drain()
+    assert kinds(bob, Reminder.Status.INBOX) == [Kind.HOMEWORK_WAITING]
+    assert mail.outbox == []
+
+
+def test_it_gathers_a_week_into_one_digest_when_asked(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    set_prefs(bob, weekly_digest=True)
+    monday = dt.datetime(2026, 1, 19, 8, tzinfo=UTC)
+    with time_machine.travel(NOON, tick=False) as traveller:
+        make_homework(alice_bob, "First", status=Homework.Status.PROPOSED)
+        for day in range(3):
+            Reminder.objects.create(
+                recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON + dt.timedelta(days=day), dedupe_key=f"d{day}"
+            )
+            traveller.move_to(NOON + dt.timedelta(days=day))
+            drain()
+        assert mail.outbox == []
+        assert len(kinds(bob, Reminder.Status.HELD)) == 3
+        traveller.move_to(monday)
+        drain()
+    [message] = mail.outbox
+    assert message.subject == "Your week in Legwork: 3 reminders"
+    assert kinds(bob, Reminder.Status.HELD) == []
+
+
+def test_it_plans_each_occasion_once_however_often_it_runs(alice_bob: Any) -> None:
+    alice_bob.created_at = NOON - dt.timedelta(days=1)
+    alice_bob.save(update_fields=["created_at"])
+    with time_machine.travel(NOON, tick=False):
+        session_schedule(engagement=alice_bob, scheduled_at=NOON + dt.timedelta(days=10), by=alice_bob.coach)
+        planned = Reminder.objects.count()
+        assert planned == 3  # the signal's job planned it at once: day before, coach's day, midpoint
+        assert reminders_plan() == 0
+        assert reminders_plan() == 0
+    assert Reminder.objects.count() == planned

@@ -1,0 +1,310 @@
+"""The worker as a real process against the test database and a real SMTP server.
+
+The child gets the test database through DATABASE_URL: on PostgreSQL the test
+database itself; on SQLite (in memory in tests) a file copy made with SQLite's
+backup API, copied back into the test database when the children are done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from conftest import make_engagement, make_homework, make_user
+from legwork.lib.testing import SMTPSink, free_port
+from legwork.reminders.models import Kind, OutboxMessage, Reminder, message_id_for
+
+from .conftest import set_prefs
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+BASE_DIR = Path(settings.BASE_DIR)
+# A bound for "the process got stuck", never a speed expectation.
+STUCK = 120
+
+
+class ChildDatabase:
+    """Points worker processes at the test database (see the module docstring)."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.sqlite_path: Path | None = None
+        connection.ensure_connection()
+        settings_dict = connection.settings_dict
+        if connection.vendor == "sqlite":
+            self.sqlite_path = tmp_path / "worker.sqlite3"
+            self.url = f"sqlite:///{self.sqlite_path}"
+        else:
+            user = quote(settings_dict["USER"] or "")
+            password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict["PASSWORD"] else ""
+            host = settings_dict["HOST"] or "127.0.0.1"
+            port = settings_dict["PORT"] or 5432
+            self.url = f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+    def export(self) -> None:
+        if self.sqlite_path is not None:
+            target = sqlite3.connect(self.sqlite_path)
+            connection.connection.backup(target)
+            target.close()
+
+    def import_back(self) -> None:
+        if self.sqlite_path is not None:
+            source = sqlite3.connect(self.sqlite_path)
+            source.backup(connection.connection)
+            source.close()
+
+
+@pytest.fixture
+def child_db(tmp_path: Path) -> ChildDatabase:
+    return ChildDatabase(tmp_path)
+
+
+@pytest.fixture
+def sink() -> Iterator[SMTPSink]:
+    server = SMTPSink()
+    server.start()
+    yield server
+    server.stop()
+
+
+def worker_env(child_db: ChildDatabase, smtp_port: int, timeout: int = 1) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("EMAIL_", "DATABASE_"))}
+    env.update(
+        DATABASE_URL=child_db.url,
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        EMAIL_TIMEOUT=str(timeout),
+        SECRET_KEY=settings.SECRET_KEY,
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "manage.py", "worker", "--interval", "0.1", "--lease", "2", *args]
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + STUCK
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.02)  # polling a real server's count, not waiting for time to pass
+
+
+def due_reminders(count: int, coaches: int = 10) -> list[str]:
+    """`count` due reminders spread over a few coaches with no daily limit. Returns their expected Message-IDs."""
+    rows = []
+    now = timezone.now()
+    for index in range(coaches):
+        coach = make_user(f"coach{index}@example.com", is_coach=True)
+        set_prefs(coach, emails_per_day=0, quiet_from=0, quiet_until=0)
+        client = make_user(f"client{index}@example.com")
+        homework = make_homework(make_engagement(coach, client), f"Homework {index}")
+        rows += [
+            Reminder(
+                recipient=coach,
+                kind=Kind.HOMEWORK_ANSWERED,
+                homework=homework,
+                title=f"{client.display_name} is in: “Homework {index}” #{n}",
+                link=homework.get_absolute_url(),
+                due_at=now - dt.timedelta(minutes=1),
+                dedupe_key=f"load:{index}:{n}",
+            )
+            for n in range(count // coaches)
+        ]
+    Reminder.objects.bulk_create(rows)
+    return [message_id_for(f"reminder:{pk}") for pk in Reminder.objects.values_list("pk", flat=True)]
+
+
+def ids_at(sink: SMTPSink) -> Counter[str]:
+    return Counter(str(message["Message-ID"]) for message in sink.messages)
+
+
+def test_it_delivers_every_reminder_after_kill_9_at_several_points(child_db: ChildDatabase, sink: SMTPSink) -> None:
+    expected = due_reminders(1000)
+    child_db.export()
+    env = worker_env(child_db, sink.port)
+    kills = 0
+    # Killed while starting up or settling the batch, then mid-way through sending, three times over.
+    for point in (0, 1, 300, 650):
+        worker = start_worker(env)
+        if point == 0:
+            assert worker.stdout is not None
+            worker.stdout.readline()  # "Worker … started": it is now claiming and settling
+        else:
+            wait_for(lambda point=point: len(sink.messages) >= point, f"{point} messages")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(STUCK)
+        kills += 1
+    worker = start_worker(env)
+    wait_for(lambda: len(sink.messages) >= len(expected) and set(ids_at(sink)) >= set(expected), "every reminder")
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(STUCK) == 0
+    child_db.import_back()
+
+    received = ids_at(sink)
+    assert set(received) == set(expected)  # every reminder delivered, nothing else
+    # A kill between the server's "250 OK" and the worker's commit makes one resend, with the same Message-ID;
+    # nothing else may ever be sent twice.
+    resent = {message_id: count for message_id, count in received.items() if count > 1}
+    assert all(count == 2 for count in resent.values()), resent
+    assert len(resent) <= kills, resent
+    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 1000
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 1000
+
+
+def test_two_workers_at_once_on_postgresql_send_nothing_twice(child_db: ChildDatabase, sink: SMTPSink) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("Two workers at once need PostgreSQL's SKIP LOCKED; SQLite workers take turns (CI runs this)")
+    expected = due_reminders(1000)
+    env = worker_env(child_db, sink.port)
+    workers = [start_worker(env, "--batch", "20") for _ in range(2)]
+    wait_for(lambda: len(sink.messages) >= len(expected), "every reminder")
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    assert [worker.wait(STUCK) for worker in workers] == [0, 0]
+    received = ids_at(sink)
+    assert set(received) == set(expected)
+    assert max(received.values()) == 1
+    senders = Counter(OutboxMessage.objects.values_list("claim", flat=True))
+    assert len({claim.split(":")[0] for claim in senders}) == 2  # both workers did part of the work
+
+
+def test_sigterm_finishes_the_current_message_and_gives_back_the_rest(child_db: ChildDatabase, sink: SMTPSink) -> None:
+    due_reminders(300)
+    child_db.export()
+    worker = start_worker(worker_env(child_db, sink.port))
+    wait_for(lambda: len(sink.messages) >= 20, "some messages")
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(STUCK) == 0
+    child_db.import_back()
+    received = ids_at(sink)
+    assert 20 <= len(received) < 300
+    sent = set(OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).values_list("message_id", flat=True))
+    assert sent == set(received)  # whatever reached the server is marked sent: none half-done
+    assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.SENDING).exists()
+
+
+def test_it_gives_up_on_a_silent_smtp_server_after_the_timeout(
+    child_db: ChildDatabase, alice_bob: Any, settings: Any
+) -> None:
+    """A server that accepts the connection and never says a word: each try ends at the timeout, then backs off."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # never accepted, never answered
+    port = silent.getsockname()[1]
+    try:
+        set_prefs(alice_bob.coach, quiet_from=0, quiet_until=0)
+        Reminder.objects.create(
+            recipient=alice_bob.coach,
+            kind=Kind.HOMEWORK_ANSWERED,
+            homework=make_homework(alice_bob),
+            title="Bob is in",
+            due_at=timezone.now(),
+            dedupe_key="silent",
+        )
+        child_db.export()
+        result = subprocess.run(
+            [sys.executable, "manage.py", "worker", "--once"],
+            cwd=BASE_DIR,
+            env=worker_env(child_db, port, timeout=1),
+            capture_output=True,
+            timeout=STUCK,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        child_db.import_back()
+    finally:
+        silent.close()
+    message = OutboxMessage.objects.get()
+    assert message.status == OutboxMessage.Status.WAITING
+    assert message.failures == 1
+    assert "timed out" in message.last_error.lower() or "timeout" in message.last_error.lower()
+    assert message.next_attempt_at - timezone.now() > dt.timedelta(seconds=30)  # backed off, not hammering
+
+
+def test_it_retries_a_refusing_server_with_backoff_then_shows_the_failure(alice_bob: Any, settings: Any) -> None:
+    import time_machine
+
+    from legwork.reminders.delivery import MAX_FAILURES
+
+    from .conftest import drain
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 1},  # nobody listens: refused
+        }
+    }
+    bob = alice_bob.client
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        make_homework(alice_bob, "Send the CV", status="proposed")
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=start, dedupe_key="refused")
+        set_prefs(bob, quiet_from=0, quiet_until=0)
+        moments = []
+        for _ in range(MAX_FAILURES):
+            drain()
+            message = OutboxMessage.objects.get()
+            moments.append(message.next_attempt_at)
+            traveller.move_to(message.next_attempt_at)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.failures == MAX_FAILURES
+    gaps = [later - earlier for earlier, later in zip(moments, moments[1:-1], strict=False)]
+    assert gaps == sorted(gaps)
+    assert gaps[0] >= dt.timedelta(minutes=1)
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.FAILED
+
+    from django.test import Client
+
+    web = Client()
+    web.force_login(bob)
+    home = web.get("/")
+    assert "could not be emailed" in home.content.decode()
+    inbox = web.get("/reminders/")
+    assert "could not be emailed" in inbox.content.decode()
+
+
+def test_it_runs_queued_jobs_through_django_tasks_db(child_db: ChildDatabase, sink: SMTPSink, settings: Any) -> None:
+    from conftest import make_session
+    from legwork.reminders.tasks import plan_session_reminders
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    alice_bob = make_engagement(make_user("coach@example.com", is_coach=True), make_user("client@example.com"))
+    session = make_session(alice_bob)
+    result = plan_session_reminders.enqueue(session.pk)
+    assert Reminder.objects.count() == 0
+    child_db.export()
+    done = subprocess.run(
+        [sys.executable, "manage.py", "worker", "--once"],
+        cwd=BASE_DIR,
+        env=worker_env(child_db, sink.port),
+        capture_output=True,
+        timeout=STUCK,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    child_db.import_back()
+    result.refresh()
+    assert result.status == "SUCCESSFUL"
+    assert Reminder.objects.filter(session=session).exists()
