@@ -35,7 +35,7 @@ def reflection_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             try:
                 services.reflection_save(session=session, by=request.user, data=form.cleaned_data)
             except services.ReflectionClosed:
-                messages.error(request, "The session has started, so your reflection can't change now.")
+                messages.error(request, "The session has started or was cancelled: your reflection can't change now.")
                 return redirect("reflection_edit", pk=session.pk)
             messages.success(request, "Reflection saved. Your coach will read it before the session.")
             return redirect("reflection_edit", pk=session.pk)

@@ -118,3 +118,11 @@ def test_it_keeps_the_brief_beside_the_reflection_from_the_client_and_other_coac
 ) -> None:
     assert signed_in(bob).get(reverse("brief", args=[upcoming.pk])).status_code == 403
     assert signed_in(carol).get(reverse("brief", args=[upcoming.pk])).status_code == 404
+
+
+def test_it_closes_the_reflection_for_a_cancelled_session(bob: User, upcoming: Session) -> None:
+    upcoming.mark(Session.Status.CANCELLED)
+    page = signed_in(bob).get(reverse("reflection_edit", args=[upcoming.pk]))
+    assert b'name="what_i_did"' not in page.content
+    signed_in(bob).post(reverse("reflection_edit", args=[upcoming.pk]), ANSWERS)
+    assert not Reflection.objects.exists()
