@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from typing import Any
+
+import icalendar
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from legwork.reminders.models import CalendarFeed, Kind, Preferences, Reminder
+from legwork.reminders.services import unsubscribe_token
+
+from .conftest import drain
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def make_reminder(user: Any, status: str = Reminder.Status.SENT, **kwargs: Any) -> Reminder:
+    kwargs.setdefault("title", "New homework for you")
+    kwargs.setdefault("link", "/")
+    kwargs.setdefault("dedupe_key", f"test:{user.pk}:{Reminder.objects.count()}")
+    return Reminder.objects.create(
+        recipient=user, kind=Kind.HOMEWORK_WAITING, due_at=timezone.now(), status=status, **kwargs
+    )
+
+
+def test_it_lists_a_persons_reminders_in_their_inbox(bob: Any, dan: Any) -> None:
+    make_reminder(bob, title="Bob's <reminder>")
+    make_reminder(bob, Reminder.Status.INBOX, title="Kept calm")
+    make_reminder(bob, Reminder.Status.PENDING, title="Not yet due")
+    make_reminder(dan, title="Dan's reminder")
+    page = signed_in(bob).get(reverse("reminders_inbox")).content.decode()
+    assert "Bob&#x27;s &lt;reminder&gt;" in page
+    assert "Kept calm" in page
+    assert "Not yet due" not in page
+    assert "Dan's reminder" not in page
+
+
+def test_it_answers_404_to_someone_elses_reminder(bob: Any, dan: Any, alice: Any) -> None:
+    reminder = make_reminder(bob)
+    assert signed_in(dan).get(reverse("reminder_open", args=[reminder.pk])).status_code == 404
+    assert signed_in(alice).get(reverse("reminder_open", args=[reminder.pk])).status_code == 404
+    assert signed_in(bob).get("/reminders/99999999999999999999/").status_code == 404
+    reminder.refresh_from_db()
+    assert reminder.read_at is None
+
+
+def test_it_marks_read_and_follows_only_local_links(bob: Any) -> None:
+    local = make_reminder(bob, link="/homework/1/")
+    elsewhere = make_reminder(bob, link="//evil.example/")
+    web = signed_in(bob)
+    assert web.get(reverse("reminder_open", args=[local.pk]))["Location"] == "/homework/1/"
+    assert web.get(reverse("reminder_open", args=[elsewhere.pk]))["Location"] == reverse("reminders_inbox")
+    local.refresh_from_db()
+    assert local.read_at is not None
+    web.post(reverse("reminders_inbox_read"))
+    assert not Reminder.objects.filter(recipient=bob, read_at__isnull=True).exists()
+
+
+def test_it_offers_a_client_only_client_reminders_and_a_coach_only_coach_ones(alice_bob: Any) -> None:
+    client_page = signed_in(alice_bob.client).get(reverse("reminders_preferences")).content.decode()
+    coach_page = signed_in(alice_bob.coach).get(reverse("reminders_preferences")).content.decode()
+    assert 'name="before_session"' in client_page
+    assert 'name="coach_day"' not in client_page
+    assert 'name="coach_day"' in coach_page
+    assert 'name="before_session"' not in coach_page
+    # A client posting a coach's field changes nothing.
+    signed_in(alice_bob.client).post(
+        reverse("reminders_preferences"),
+        {"email_on": "on", "hour": "9", "quiet_from": "22", "quiet_until": "7", "emails_per_day": "1"},
+    )
+    prefs = Preferences.objects.get(user=alice_bob.client)
+    assert prefs.coach_day is True
+    assert prefs.hour == 9
+    assert prefs.before_session is False  # unticked box
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"hour": "25"},
+        {"hour": "nine"},
+        {"quiet_from": "-1"},
+        {"emails_per_day": "1000"},
+        {"hour": "9" * 500},
+    ],
+)
+def test_it_rerenders_bad_preferences_with_the_error_beside_the_field(bob: Any, bad: dict[str, str]) -> None:
+    data = {"email_on": "on", "hour": "8", "quiet_from": "21", "quiet_until": "7", "emails_per_day": "1", **bad}
+    response = signed_in(bob).post(reverse("reminders_preferences"), data)
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+    assert Preferences.objects.get(user=bob).hour == 8
+
+
+def test_it_unsubscribes_with_one_click_and_without_signing_in(bob: Any) -> None:
+    url = reverse("reminders_unsubscribe", args=[unsubscribe_token(bob)])
+    anonymous = Client(enforce_csrf_checks=True)
+    assert anonymous.get(url).status_code == 200
+    assert Preferences.objects.filter(user=bob, email_on=False).count() == 0  # a GET (link scanner) changes nothing
+    response = anonymous.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert Preferences.objects.get(user=bob).email_on is False
+
+
+@pytest.mark.parametrize("token", ["nope", "MQ:bad-signature", "x" * 300])
+def test_it_answers_404_to_a_forged_unsubscribe_link(bob: Any, token: str) -> None:
+    assert Client().post(reverse("reminders_unsubscribe", args=[token])).status_code == 404
+    assert Preferences.objects.filter(user=bob).count() == 0
+
+
+def test_it_makes_a_feed_url_shown_once_and_a_new_one_replaces_it(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    web = signed_in(bob)
+    assert web.get(reverse("calendar_feed")).status_code == 200
+    first = web.post(reverse("calendar_feed_new_url")).context["new_url"]
+    assert Client().get(first).status_code == 200
+    assert first.split("/")[-1].removesuffix(".ics") not in web.get(reverse("calendar_feed")).content.decode()
+    second = web.post(reverse("calendar_feed_new_url")).context["new_url"]
+    assert Client().get(first).status_code == 404
+    calendar = icalendar.Calendar.from_ical(Client().get(second).content)
+    assert calendar["PRODID"] == "-//Legwork//Calendar feed//EN"
+    web.post(reverse("calendar_feed"), {"show_titles": "on"})
+    assert CalendarFeed.objects.get(user=bob).show_titles is True
+
+
+def test_it_asks_to_sign_in_for_every_page_but_the_feed_and_unsubscribe(bob: Any) -> None:
+    for name in ("reminders_inbox", "reminders_preferences", "calendar_feed"):
+        response = Client().get(reverse(name))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+    assert Client().post(reverse("calendar_feed_new_url")).status_code == 302
+    assert not CalendarFeed.objects.exists()
+
+
+def test_it_shows_unread_and_failed_reminders_on_the_client_home(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    make_reminder(bob, Reminder.Status.FAILED)
+    page = signed_in(bob).get("/").content.decode()
+    assert "1 reminder could not be emailed" in page
+
+
+def test_the_demo_practice_sends_reminders_and_has_feeds(settings: Any, capsys: Any) -> None:
+    from legwork.coaching.demo import build_demo_practice
+
+    build_demo_practice()
+    output = capsys.readouterr().out
+    drain()
+    recipients = {message.to[0] for message in mail.outbox}
+    assert {"lee@legwork.test", "coach@legwork.test", "priya@legwork.test"} <= recipients
+    assert CalendarFeed.objects.count() == 6
+    feed_url = next(line for line in output.splitlines() if "sam@legwork.test" in line).split(": ", 1)[1]
+    response = Client().get(feed_url.removeprefix(settings.SITE_ROOT))
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.content
+
+
+@pytest.mark.browser
+def test_the_inbox_preferences_and_feed_pages_work_in_a_browser(open_browser: Any, alice_bob: Any) -> None:
+    bob = alice_bob.client
+    make_reminder(bob, title="New homework for you", items=[{"title": "Call Dana", "url": "/"}])
+    make_reminder(bob, Reminder.Status.FAILED, title="Your session with Alice Coach is tomorrow at 10:00")
+    tab = open_browser("reminders-client")
+    tab.sign_in(bob.email)
+    tab.page.click("text=Inbox")
+    tab.page.wait_for_selector("text=could not be emailed")
+    tab.assert_accessible()
+    tab.screenshot("inbox")
+    tab.page.goto(reverse("reminders_preferences"))
+    tab.page.select_option("select[name=hour]", "18")
+    tab.page.click("button[type=submit]")
+    tab.page.wait_for_selector("text=Saved")
+    tab.assert_accessible()
+    tab.screenshot("preferences")
+    assert Preferences.objects.get(user=bob).hour == 18
+    tab.page.goto(reverse("calendar_feed"))
+    tab.page.click("text=Make my feed address")
+    url = tab.page.input_value("#feed-url")
+    assert url.endswith(".ics")
+    tab.assert_accessible()
+    tab.screenshot("feed")
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    tab.page.goto(reverse("reminders_inbox"))
+    tab.screenshot("inbox-phone")
+    assert tab.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
