@@ -148,6 +148,23 @@ class Session(models.Model):
             .first()
         )
 
+    def following(self) -> Session | None:
+        """The next scheduled session after this one, if it has been set."""
+        return (
+            Session.objects.scheduled()
+            .filter(engagement_id=self.engagement_id, scheduled_at__gt=self.scheduled_at)
+            .order_by("scheduled_at")
+            .first()
+        )
+
+    def suggested_next_at(self, now: dt.datetime | None = None) -> dt.datetime:
+        """Same weekday and time, two weeks on (a week at a time later, if that has passed already)."""
+        now = now or timezone.now()
+        suggestion = self.scheduled_at + dt.timedelta(days=14)
+        while suggestion <= now:
+            suggestion += dt.timedelta(days=7)
+        return suggestion
+
     def mark(self, status: str) -> None:
         self.status = status
         self.save(update_fields=["status"])

@@ -96,6 +96,7 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
             "todays_sessions": todays_sessions,
             "clients": clients,
             "pending_invitations": Invitation.objects.filter(coach=request.user).pending()[:5],
+            "now": timezone.now(),
         },
     )
 
@@ -302,6 +303,7 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict:
         .select_related("goal")
         .annotate(entries=Count("progress"))
     )
+    following = session.following()
     agreed_here = Homework.objects.filter(agreed_in=session).select_related("goal", "carried_from")
     reviewed_here = Homework.objects.filter(reviewed_in=session).select_related("carried_to")
     return {
@@ -317,8 +319,8 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict:
         "status_form": SessionStatusForm(initial={"status": session.status}),
         "agenda_form": AgendaItemForm(),
         "formset": wrap_up_formset(engagement),
-        "next_form": NextSessionForm(),
-        "next_session": engagement.next_session(),
+        "next_form": NextSessionForm(initial={"next_session_at": None if following else session.suggested_next_at()}),
+        "next_session": following,
     }
 
 

@@ -88,7 +88,7 @@ def session_wrap_up(
                 Session.objects.scheduled().filter(engagement=session.engagement, scheduled_at=next_session_at).first()
             ) or session_schedule(engagement=session.engagement, scheduled_at=next_session_at, by=by)
         else:
-            next_session = session.engagement.next_session()
+            next_session = session.following()
         due_default = default_due_on(session.engagement, next_session)
         created = []
         for draft in drafts:

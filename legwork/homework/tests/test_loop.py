@@ -261,3 +261,20 @@ def test_it_lists_only_what_a_person_may_see(alice_bob: Engagement, carol_dan: E
     services.progress_log(homework=mine, by=bob, note="x")
     assert ProgressEntry.objects.visible_to(carol_dan.client).count() == 0
     assert ProgressEntry.objects.visible_to(alice_bob.coach).count() == 1
+
+
+@pytest.mark.django_db
+def test_wrap_up_takes_the_session_after_this_one_not_an_older_unmarked_one(alice_bob: Engagement) -> None:
+    make_session(alice_bob, at=timezone.now() - dt.timedelta(days=30))  # never marked
+    session = make_session(alice_bob, at=timezone.now() - dt.timedelta(hours=1))
+    later = make_session(alice_bob, at=timezone.now() + dt.timedelta(days=10))
+    next_session, _ = services.session_wrap_up(session=session, drafts=[], next_session_at=None, by=alice_bob.coach)
+    assert next_session == later
+
+
+@pytest.mark.django_db
+def test_it_suggests_the_same_time_two_weeks_on_and_never_in_the_past(alice_bob: Engagement) -> None:
+    at = dt.datetime(2026, 3, 2, 17, 30, tzinfo=UTC)
+    session = make_session(alice_bob, at=at)
+    assert session.suggested_next_at(now=at) == at + dt.timedelta(days=14)
+    assert session.suggested_next_at(now=at + dt.timedelta(days=20)) == at + dt.timedelta(days=21)
