@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -16,6 +18,9 @@ from .models import Engagement, Invitation, Session, hash_token
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
+
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationError(Exception):
@@ -35,12 +40,22 @@ def invitation_create(*, coach: User, email: str, name: str = "", send_email: bo
     invitation.set_token(token)
     invitation.save()
     if send_email:
+        invitation_send(invitation=invitation, token=token)
+    return invitation, token
+
+
+def invitation_send(*, invitation: Invitation, token: str) -> bool:
+    """Email the link. False if the mail server refused or was away: the link still works, to copy."""
+    try:
         emails.send(
             "invitation",
             invitation.email,
-            {"coach": coach, "invitation": invitation, "url": invitation_url(token)},
+            {"coach": invitation.coach, "invitation": invitation, "url": invitation_url(token)},
         )
-    return invitation, token
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not email the invitation %s", invitation.pk)
+        return False
+    return True
 
 
 def invitation_renew(*, invitation: Invitation) -> str:

@@ -110,15 +110,15 @@ def invitations(request: AuthedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation, token = services.invitation_create(
-            coach=request.user,
-            email=form.cleaned_data["email"],
-            name=form.cleaned_data["name"],
-            send_email=form.cleaned_data["send_email"],
+            coach=request.user, email=form.cleaned_data["email"], name=form.cleaned_data["name"], send_email=False
         )
         # Shown once, on the page we go to next: only a hash of the token is kept.
         request.session[NEW_LINK_KEY] = services.invitation_url(token)
         if form.cleaned_data["send_email"]:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            if services.invitation_send(invitation=invitation, token=token):
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+            else:
+                messages.error(request, "The email could not be sent just now: copy the link below and send it.")
         else:
             messages.success(request, f"Invitation made for {invitation.email}: copy the link below.")
         return redirect("invitations")

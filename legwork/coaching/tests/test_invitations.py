@@ -275,3 +275,23 @@ def test_a_signed_in_client_password_still_works_after_joining_a_second_coach(al
     _, token = services.invitation_create(coach=alice, email=dan.email, send_email=False)
     services.invitation_accept(token=token, client=dan)
     assert Client().login(email=dan.email, password=PASSWORD)
+
+
+@pytest.mark.django_db
+def test_when_the_mail_server_is_away_the_link_is_still_shown_to_copy(
+    client: Client, alice: User, settings: Any
+) -> None:
+    from legwork.lib.testing import free_port
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    client.force_login(alice)
+    response = client.post(reverse("invitations"), {"email": "nia@example.com", "send_email": "on"}, follow=True)
+    assert response.status_code == 200
+    assert "could not be sent" in response.content.decode()
+    link = response.context["new_link"]
+    assert Client().get(reverse("join", args=[token_from(link)])).status_code == 200
