@@ -59,7 +59,7 @@ class BaseWrapUpFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "engagement": self.form_kwargs["engagement"]}
 
     def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         form.fields["goal"].choices = self.goal_choices  # type: ignore[attr-defined]
         return form
 
