@@ -24,6 +24,13 @@ def markdown(text: Any) -> SafeString:
     return render_markdown(str(text or ""))
 
 
+@register.filter
+def field_type_label(kind: str) -> str:
+    from ..forms import TYPE_LABELS
+
+    return TYPE_LABELS.get(kind, kind)
+
+
 @register.inclusion_tag("exercises/_homework_panel.html")
 def homework_exercise_panel(homework: Homework, user: User) -> dict[str, Any]:
     """The homework's exercise: a link to fill it in (client), the latest answers and their history. Two queries."""

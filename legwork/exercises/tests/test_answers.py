@@ -157,3 +157,26 @@ def test_it_keeps_the_questions_a_homework_was_given(client: Any, alice: Any, bo
     page = client.get(reverse("homework_answers", args=[homework.pk])).content.decode()
     assert "The role" in page
     assert "Something else entirely" not in page
+
+
+def test_it_shows_the_answer_history_in_a_fixed_number_of_queries(
+    client: Any, alice: Any, bob: Any, homework: Homework
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    url = reverse("homework", args=[homework.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    from legwork.exercises.services import answers_save
+
+    answers_save(homework=homework, by=bob, answers={"role": "one"})
+    once = count()
+    for index in range(5):
+        answers_save(homework=homework, by=bob, answers={"role": f"again {index}"})
+    assert count() == once

@@ -212,3 +212,12 @@ def test_it_forbids_clients_the_coaches_library(client: Any, bob: Any, alice_bob
     response = client.post(reverse("exercise_assign", args=[builtin.pk]), {"engagement": alice_bob.pk})
     assert response.status_code == 403
     assert not Homework.objects.exists()
+
+
+def test_it_previews_what_the_client_will_see(client: Any, alice: Any) -> None:
+    client.force_login(alice)
+    page = client.get(reverse("exercise", args=[Exercise.objects.get(slug="possible-selves").pk])).content.decode()
+    assert "Your possible selves" in page
+    assert "Repeating group" in page
+    assert "Hoped-for · Expected · Feared" not in page  # sub-field options stay in the group
+    assert "In a year or two, I am…" in page
