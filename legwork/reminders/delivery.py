@@ -10,12 +10,14 @@ same email: no transport can do better without the receiver's help.
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import logging
 import smtplib
 import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.policy import Policy
 from typing import Any
 
 from django.conf import settings
@@ -120,13 +122,20 @@ def outbox_release(messages: list[OutboxMessage]) -> None:
         )
 
 
+class ReminderEmail(EmailMultiAlternatives):
+    def message(self, *, policy: Policy = email.policy.default) -> Any:
+        # The List-Unsubscribe URL must stay one unbroken line: folded, Python would write it as RFC 2047
+        # encoded words, which mail clients do not decode in that header. 998 is SMTP's own line limit.
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+    outgoing = ReminderEmail(
         message.subject, message.text, settings.DEFAULT_FROM_EMAIL, [message.to], headers=dict(message.headers)
     )
     if message.html:
-        email.attach_alternative(message.html, "text/html")
-    return email
+        outgoing.attach_alternative(message.html, "text/html")
+    return outgoing
 
 
 def _mail_connection() -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 from typing import Any
 
 import pytest
@@ -54,6 +55,18 @@ def test_it_emails_new_homework_once_for_a_whole_wrap_up_over_smtp(alice_bob: An
     assert "http://127.0.0.1:8000" + reverse("reminders_preferences") in body
     html = message.get_body(("html",)).get_content()
     assert reverse("reminders_preferences") in html
+
+
+def test_it_keeps_the_unsubscribe_url_one_unbroken_header_line(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    make_homework(alice_bob, "Send the CV", status=Homework.Status.PROPOSED)
+    with time_machine.travel(NOON, tick=False):
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key="u")
+        drain()
+    raw = mail.outbox[0].message(policy=email.policy.SMTP).as_bytes().decode()
+    unsubscribe = next(line for line in raw.split("\r\n") if line.startswith("List-Unsubscribe:"))
+    assert unsubscribe.startswith("List-Unsubscribe: <http://127.0.0.1:8000/reminders/unsubscribe/")
+    assert unsubscribe.endswith("/>")
 
 
 def test_it_tells_the_coach_when_a_client_is_in_or_asks_for_a_change(alice_bob: Any) -> None:
