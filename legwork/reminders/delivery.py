@@ -123,10 +123,10 @@ def outbox_release(messages: list[OutboxMessage]) -> None:
 
 
 class ReminderEmail(EmailMultiAlternatives):
-    def message(self, *, policy: Policy = email.policy.default) -> Any:
+    def message(self, *, policy: Policy | None = email.policy.default) -> Any:
         # The List-Unsubscribe URL must stay one unbroken line: folded, Python would write it as RFC 2047
         # encoded words, which mail clients do not decode in that header. 998 is SMTP's own line limit.
-        return super().message(policy=policy.clone(max_line_length=998))
+        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
 
 
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
