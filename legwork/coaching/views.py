@@ -97,6 +97,10 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
             "clients": clients,
             "pending_invitations": Invitation.objects.filter(coach=request.user).pending()[:5],
             "now": timezone.now(),
+            # A coach can be someone's client too: their own interval is one link away.
+            "is_also_client": Engagement.objects.filter(client=request.user)
+            .exclude(status=Engagement.Status.ENDED)
+            .exists(),
         },
     )
 

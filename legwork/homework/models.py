@@ -4,6 +4,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -131,6 +132,13 @@ class Homework(models.Model):
         self.save(update_fields=["status", "change_note"])
 
     def record_outcome(self, *, outcome: str, reason: str, decision: str, note: str, session: Session | None) -> None:
+        """Give the homework its outcome. Not done needs a reason and a decision; the rules hold for every caller."""
+        if outcome not in Outcome.values:
+            raise ValidationError({"outcome": f"{outcome!r} is not an outcome."})
+        if outcome == Outcome.NOT_DONE and (reason not in Reason.values or decision not in Decision.values):
+            raise ValidationError("Not done needs a reason and a decision (carry over, change or drop).")
+        if (reason and reason not in Reason.values) or (decision and decision not in Decision.values):
+            raise ValidationError("That reason or decision is not one we know.")
         self.outcome = outcome
         self.reason = reason if outcome in (Outcome.NOT_DONE, Outcome.PARTLY) else ""
         self.decision = decision if outcome in (Outcome.NOT_DONE, Outcome.PARTLY) else ""

@@ -303,3 +303,12 @@ def test_the_profile_changes_the_time_zone_and_keeps_bad_input(bob: User) -> Non
     html = response.content.decode()
     assert "Select a valid choice" in html
     assert "N" * 101 in html
+
+
+@pytest.mark.django_db
+def test_a_coach_who_is_also_a_client_reaches_their_own_interval(alice: User, carol: User) -> None:
+    assert "Your own coaching" not in signed_in(alice).get(reverse("home")).content.decode()
+    make_engagement(carol, alice)
+    html = signed_in(alice).get(reverse("home")).content.decode()
+    assert reverse("client_home") in html
+    assert signed_in(alice).get(reverse("client_home")).context["engagements"][0].coach == carol

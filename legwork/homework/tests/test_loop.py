@@ -278,3 +278,21 @@ def test_it_suggests_the_same_time_two_weeks_on_and_never_in_the_past(alice_bob:
     session = make_session(alice_bob, at=at)
     assert session.suggested_next_at(now=at) == at + dt.timedelta(days=14)
     assert session.suggested_next_at(now=at + dt.timedelta(days=20)) == at + dt.timedelta(days=21)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("outcome", "reason", "decision"),
+    [("finished", "", ""), ("not_done", "", "drop"), ("not_done", "time", ""), ("partly", "lazy", "")],
+)
+def test_the_rules_hold_for_every_caller_not_just_the_form(
+    alice_bob: Engagement, outcome: str, reason: str, decision: str
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    homework = make_homework(alice_bob)
+    with pytest.raises(ValidationError):
+        review(homework, None, outcome, reason=reason, decision=decision)
+    homework.refresh_from_db()
+    assert homework.outcome == ""
+    assert Homework.objects.count() == 1
