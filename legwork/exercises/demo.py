@@ -54,7 +54,9 @@ def populate(practice: DemoPractice) -> None:
     homework.confirm()
     now = timezone.now()
     for days_ago, answers in ((5, FIRST_SITTING), (2, SECOND_SITTING)):
-        entry = answers_save(homework=homework, by=engagement.client, answers=answers)
+        entry = answers_save(
+            homework=homework, by=engagement.client, answers=answers, note="Worked on the exercise “Possible Selves”."
+        )
         when = now - dt.timedelta(days=days_ago, hours=3)
         ProgressEntry.objects.filter(pk=entry.pk).update(written_at=when, occurred_on=when.date())
     # A coach's own exercise, duplicated from a built-in and made personal.
