@@ -172,6 +172,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "coaching/join_invalid.html", {"error": str(error)}, status=410)
 
     if request.user.is_authenticated:
+        if invitation.coach_id == request.user.pk:
+            error = "This is your own invitation: send the link to your client."
+            return render(request, "coaching/join_invalid.html", {"error": error}, status=400)
         if request.method == "POST":
             try:
                 engagement = services.invitation_accept(token=token, client=request.user)

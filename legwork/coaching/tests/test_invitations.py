@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from html import unescape
 from typing import Any
 
 import pytest
@@ -295,3 +296,21 @@ def test_when_the_mail_server_is_away_the_link_is_still_shown_to_copy(
     assert "could not be sent" in response.content.decode()
     link = response.context["new_link"]
     assert Client().get(reverse("join", args=[token_from(link)])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_coach_opening_their_own_link_is_told_so_and_nothing_is_spent(client: Client, alice: User) -> None:
+    _, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
+    client.force_login(alice)
+    for response in (client.get(reverse("join", args=[token])), client.post(reverse("join", args=[token]))):
+        assert response.status_code == 400
+        assert "your own invitation" in response.content.decode()
+    assert services.invitation_for_token(token).state == "pending"
+
+
+@pytest.mark.django_db
+def test_accepting_while_signed_in_as_someone_else_says_so(client: Client, alice: User, dan: User) -> None:
+    _, token = services.invitation_create(coach=alice, email="someone@example.com", send_email=False)
+    client.force_login(dan)
+    html = unescape(client.get(reverse("join", args=[token])).content.decode())
+    assert "sent to someone@example.com; you're signed in as dan@example.com" in html
