@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -157,9 +158,14 @@ def reminders_plan(*, now: dt.datetime | None = None, sessions: Iterable[Session
 
     now = now or timezone.now()
     if sessions is None:
+        # A session's reminders are made together, so one that has its "day before" reminder is planned already.
+        planned = Reminder.objects.filter(
+            session=OuterRef("pk"), kind=Kind.BEFORE_SESSION, expires_at=OuterRef("scheduled_at")
+        )
         sessions = (
             Session.objects.scheduled()
             .filter(
+                ~Exists(planned),
                 scheduled_at__gte=now,
                 scheduled_at__lt=now + PLAN_AHEAD,
                 engagement__status=Engagement.Status.ACTIVE,
@@ -448,6 +454,25 @@ def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = 200) -> i
         outbox = [message for r in reminders if (message := _decide(r, prefs[r.recipient_id], calm, now)) is not None]
         OutboxMessage.objects.bulk_create(outbox, batch_size=500)
     return len(reminders)
+
+
+def preferences_save(*, prefs: Preferences, old_hour: int) -> None:
+    """Save preferences; reminders already planned at the old hour move to the new one, on the same local day."""
+    with transaction.atomic():
+        prefs.save()
+        if prefs.hour == old_hour:
+            return
+        user = prefs.user
+        zone = user.zone
+        planned = Reminder.objects.filter(
+            recipient=user,
+            status=Reminder.Status.PENDING,
+            kind__in=[Kind.BEFORE_SESSION, Kind.MIDPOINT, Kind.COACH_DAY, Kind.DIGEST],
+            due_at__gt=timezone.now(),
+        )
+        for reminder in planned:
+            reminder.due_at = local_moment(reminder.due_at.astimezone(zone).date(), prefs.hour, zone)
+            reminder.save(update_fields=["due_at"])
 
 
 # --- Calendar feeds ---------------------------------------------------------------------

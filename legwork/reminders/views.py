@@ -16,7 +16,7 @@ from .access import get_reminder_for_user
 from .feeds import feed_calendar
 from .forms import FeedForm, PreferencesForm
 from .models import CalendarFeed, Reminder, hash_feed_token, preferences_for
-from .services import feed_regenerate, user_for_unsubscribe_token
+from .services import feed_regenerate, preferences_save, user_for_unsubscribe_token
 
 INBOX_SIZE = 100
 
@@ -47,6 +47,7 @@ def reminder_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def preferences(request: AuthedHttpRequest) -> HttpResponse:
     prefs = preferences_for(request.user)
+    old_hour = prefs.hour
     form = PreferencesForm(
         request.POST or None,
         instance=prefs,
@@ -54,7 +55,7 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
         is_client=request.user.client_engagements.exists() or not request.user.is_coach,
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        preferences_save(prefs=form.save(commit=False), old_hour=old_hour)
         messages.success(request, "Saved. Reminders follow your new preferences from now on.")
         return redirect("reminders_preferences")
     return render(request, "reminders/preferences.html", {"form": form}, status=400 if form.errors else 200)

@@ -149,7 +149,7 @@ def test_it_reminds_the_day_before_at_the_chosen_hour_with_a_link_to_the_reflect
         drain()
     [message] = [m for m in mail.outbox if m.to == [bob.email]]
     assert message.subject == "Your session with Alice Coach is tomorrow at 10:00"
-    assert f"/sessions/{session.pk}/" in message.body or f"/{session.pk}/" in message.body
+    assert f"http://127.0.0.1:8000/sessions/{session.pk}/reflection/" in message.body
 
 
 def test_it_sends_the_coach_one_morning_email_listing_the_days_sessions(alice_bob: Any, alice: Any) -> None:
@@ -166,6 +166,7 @@ def test_it_sends_the_coach_one_morning_email_listing_the_days_sessions(alice_bo
     assert message.subject == "Today: 2 sessions"
     assert message.body.index("10:00 Kim Client") < message.body.index("15:00 Bob Client")
     assert "Private agenda" not in message.body
+    assert message.body.count("/brief/") == 2
 
 
 def test_it_never_puts_journal_or_note_bodies_in_emails(alice_bob: Any) -> None:

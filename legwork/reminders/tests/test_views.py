@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import icalendar
@@ -81,6 +82,21 @@ def test_it_offers_a_client_only_client_reminders_and_a_coach_only_coach_ones(al
     assert prefs.coach_day is True
     assert prefs.hour == 9
     assert prefs.before_session is False  # unticked box
+
+
+def test_it_moves_planned_reminders_to_a_new_hour(alice_bob: Any) -> None:
+    from conftest import make_session
+    from legwork.reminders.services import reminders_plan
+
+    bob = alice_bob.client
+    session = make_session(alice_bob, at=timezone.now() + dt.timedelta(days=5))
+    reminders_plan()
+    before = Reminder.objects.get(recipient=bob, kind=Kind.BEFORE_SESSION)
+    data = {"email_on": "on", "before_session": "on", "hour": "19", "quiet_from": "22", "quiet_until": "7"}
+    signed_in(bob).post(reverse("reminders_preferences"), {**data, "emails_per_day": "1"})
+    before.refresh_from_db()
+    local = before.due_at.astimezone(bob.zone)
+    assert (local.hour, local.date()) == (19, session.scheduled_at.astimezone(bob.zone).date() - dt.timedelta(days=1))
 
 
 @pytest.mark.parametrize(
