@@ -73,6 +73,8 @@ def occurrence_mark(
     """Mark one real occurrence of the block taken or skipped; marking again changes the mark."""
     if block.occurrences_between(starts_at, starts_at + dt.timedelta(seconds=1)) != [starts_at]:
         raise ValueError("That is not a time this block happens.")
+    if starts_at > timezone.now():
+        raise ValueError("That block hasn't happened yet.")
     occurrence, _ = ThinkingTimeOccurrence.objects.update_or_create(
         block=block, starts_at=starts_at, defaults={"status": status, "note": note, "recorded_at": timezone.now()}
     )

@@ -138,7 +138,7 @@ def test_it_refuses_to_mark_a_time_the_block_does_not_happen(client: Any, bob: A
     block = make_block(bob)
     client.force_login(bob)
     url = reverse("thinking_occurrence_mark", args=[block.pk])
-    for starts_at in ("2026-03-21T09:05:00+00:00", "yesterday", ""):
+    for starts_at in ("2026-03-21T09:05:00+00:00", "yesterday", "", "2126-01-05T09:00:00+00:00"):
         assert client.post(url, {"starts_at": starts_at, "status": "taken"}).status_code == 302
     assert client.post(url, {"starts_at": "2026-03-21T09:00:00+00:00", "status": "nope"}).status_code == 302
     assert not ThinkingTimeOccurrence.objects.exists()
