@@ -102,6 +102,8 @@ def test_it_writes_a_run_as_json_named_by_time_size_and_database(tmp_path: Path)
     assert "coach home" in table
     assert "0.50" in table
     assert "brief            skipped: its URL name does not resolve yet" in table
+    markdown = runner.markdown_table(rows)
+    assert markdown[2] == "| coach home | 300 | – | 20 | – | 9 | – | 5 | 0.5 |"
 
 
 def test_it_compares_with_the_last_run_of_the_other_size_on_the_same_database(tmp_path: Path) -> None:

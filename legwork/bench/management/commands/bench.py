@@ -106,6 +106,9 @@ class Command(BaseCommand):
             write("")
             for line in runner.growth_lines(rows, earlier):
                 write(line)
+        write("\nAs Markdown:")
+        for line in runner.markdown_table(rows):
+            write(line)
         write(self.style.SUCCESS(f"\nWritten to {path}"))
 
 
