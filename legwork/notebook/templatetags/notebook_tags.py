@@ -18,9 +18,12 @@ SHARED_ON_PAGE = 5
 
 
 @register.inclusion_tag("notebook/_home_panel.html")
-def notebook_home_panel(user: User) -> dict[str, Any]:
-    """Client home: the next thinking-time block, how many were taken this interval, the notebook link."""
-    return {"summary": thinking_time_summary(user)}
+def notebook_home_panel(user: User, prompt: str = "") -> dict[str, Any]:
+    """Client home: the next thinking-time block, how many were taken this interval, the notebook links.
+
+    `prompt`, the page's prompt for today, becomes a "write about it" link that fills the entry's prompt.
+    """
+    return {"summary": thinking_time_summary(user), "prompt": prompt}
 
 
 @register.inclusion_tag("notebook/_engagement_panel.html")

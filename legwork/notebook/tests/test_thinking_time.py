@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -82,6 +83,10 @@ def test_it_shows_the_next_block_on_the_client_home(client: Any, bob: Any, alice
     assert "Saturday 28 March, 09:00" in page
     assert "garden, strong coffee" in page
     assert "Taken this interval: <strong>0</strong> of 3" in page
+    link = re.search(r'href="(/notebook/new/\?prompt=[^"]+)"', page)
+    assert link is not None
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert re.search(r'name="prompt" value="[^"]+\?"', form)
 
 
 def test_it_sets_a_block_from_the_form_as_an_rrule(client: Any, bob: Any) -> None:
