@@ -13,6 +13,7 @@ from django.core.management import call_command
 from legwork.accounts.models import User
 from legwork.bench import loadgen, runner
 from legwork.bench.seed import client_email, coach_email
+from legwork.homework.models import ProgressEntry
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:41234/today/
   2 threads and 10 connections
@@ -139,3 +140,6 @@ def test_it_finds_each_endpoint_and_counts_its_queries_as_the_signed_in_person()
         assert measured.ms is not None
     assert "sessionid=" in visitors["coach"].cookie
     assert runner.probe(endpoints["raw WSGI"], None) == runner.Probe(queries=0, status=200)
+    assert ProgressEntry.objects.filter(note=runner.BENCH_NOTE).exists()  # the POST really logged progress
+    missing = runner.Endpoint("missing", "/no-such-page/", role="coach")
+    assert runner.probe(missing, visitors["coach"], repeat=1).status == 404
