@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from legwork.accounts.models import User
-from legwork.homework.models import Homework, ProgressEntry
+from legwork.homework.models import Decision, Homework, Outcome, ProgressEntry, Purpose, Reason
 from legwork.lib.http import AuthedHttpRequest
 
 from . import services
@@ -173,8 +173,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
     if request.user.is_authenticated:
         if invitation.coach_id == request.user.pk:
-            error = "This is your own invitation: send the link to your client."
-            return render(request, "coaching/join_invalid.html", {"error": error}, status=400)
+            own = "This is your own invitation: send the link to your client."
+            return render(request, "coaching/join_invalid.html", {"error": own}, status=400)
         if request.method == "POST":
             try:
                 engagement = services.invitation_accept(token=token, client=request.user)
@@ -319,6 +319,10 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict:
         "is_coach": is_coach,
         "agenda_items": engagement.agenda_items.open().select_related("homework"),
         "to_review": [(item, ReviewForm(prefix=f"review-{item.pk}")) for item in to_review],
+        "outcome_choices": Outcome.choices,
+        "purpose_choices": Purpose.choices,
+        "reason_choices": Reason.choices,
+        "decision_choices": Decision.choices,
         "agreed_here": agreed_here,
         "reviewed_here": reviewed_here,
         "notes_form": SessionNotesForm(instance=session),
