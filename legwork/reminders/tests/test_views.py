@@ -207,3 +207,27 @@ def test_the_inbox_preferences_and_feed_pages_work_in_a_browser(open_browser: An
     tab.page.goto(reverse("reminders_inbox"))
     tab.screenshot("inbox-phone")
     assert tab.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+
+
+def test_the_inbox_and_the_feed_take_the_same_queries_for_many_rows(alice_bob: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_homework, make_session
+    from legwork.reminders.services import feed_regenerate
+
+    bob = alice_bob.client
+    web = signed_in(bob)
+    token = feed_regenerate(user=bob)
+    counts = []
+    for rows in (1, 25):
+        for _ in range(rows):
+            make_reminder(bob)
+            make_session(alice_bob)
+            make_homework(alice_bob)
+        with CaptureQueriesContext(connection) as inbox_queries:
+            web.get(reverse("reminders_inbox"))
+        with CaptureQueriesContext(connection) as feed_queries:
+            Client().get(reverse("calendar_feed_ics", args=[token]))
+        counts.append((len(inbox_queries), len(feed_queries)))
+    assert counts[0] == counts[1]
