@@ -55,6 +55,17 @@ def _detail_context(request: AuthedHttpRequest, exercise: Exercise, assign_form:
 
 
 def _editor(request: AuthedHttpRequest, exercise: Exercise | None) -> HttpResponse:
+    if request.method == "POST" and "more" in request.POST:
+        # "Two more questions": the same form, everything kept, two blank rows added; nothing saved.
+        data = request.POST.copy()
+        try:
+            total = int(str(data.get("fields-TOTAL_FORMS", "0")))
+        except ValueError:
+            total = 0
+        data["fields-TOTAL_FORMS"] = str(max(0, min(total, 38)) + 2)
+        form = ExerciseForm(data)
+        formset = FieldFormSet(data, prefix="fields")
+        return render(request, "exercises/exercise_form.html", {"form": form, "formset": formset, "exercise": exercise})
     if request.method == "POST":
         form = ExerciseForm(request.POST)
         formset = FieldFormSet(request.POST, prefix="fields")

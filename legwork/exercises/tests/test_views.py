@@ -221,3 +221,17 @@ def test_it_previews_what_the_client_will_see(client: Any, alice: Any) -> None:
     assert "Repeating group" in page
     assert "Hoped-for · Expected · Feared" not in page  # sub-field options stay in the group
     assert "In a year or two, I am…" in page
+
+
+def test_it_adds_blank_question_rows_without_saving(client: Any, alice: Any) -> None:
+    client.force_login(alice)
+    response = client.post(reverse("exercise_new"), editor_post(title="Still typing", more="1"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="fields-TOTAL_FORMS" value="3"' in page
+    assert "Still typing" in page
+    assert 'value="Who do you know?"' in page
+    assert 'name="fields-2-label"' in page
+    assert not Exercise.objects.filter(owner=alice).exists()
+    too_many = client.post(reverse("exercise_new"), editor_post(more="1", **{"fields-TOTAL_FORMS": "oops"}))
+    assert too_many.status_code == 200
