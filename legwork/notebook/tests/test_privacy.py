@@ -1,11 +1,11 @@
 """An unshared journal entry never reaches anyone but its client.
 
-Each unshared entry carries a unique canary string. We request every GET page the
-URLconf can reverse, with the id of every object in play (so pages of every app that
-exists count, including ones written after this test), plus every link found on the
-pages, as the client's coach, another coach, another client and a stranger: the
-canary must be absent. Shared, it appears on the coach's pages; unshared again, it
-is gone at once.
+Each unshared entry carries a unique canary string. We request every GET page (and
+JSON API endpoint, with a personal token) the URLconf can reverse, with the id of
+every object in play (so pages of every app that exists count, including ones
+written after this test), plus every link found on the pages, as the client's coach,
+another coach, another client and a stranger: the canary must be absent. Shared, it
+appears on the coach's pages; unshared again, it is gone at once.
 """
 
 from __future__ import annotations
@@ -58,6 +58,16 @@ def reachable_urls(ids: list[int]) -> list[str]:
     return sorted(url for url in urls if not SKIP.match(url))
 
 
+def sign_in(client: Any, person: Any) -> None:
+    """Signed in for the pages and, with a personal token, for the JSON API too."""
+    from legwork.api.models import ApiToken
+
+    client.force_login(person)
+    _, token = ApiToken.issue(user=person, name="privacy sweep")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert client.get(reverse("api_me")).status_code == 200
+
+
 def sweep(client: Any, urls: list[str], needle: str) -> list[str]:
     """GET every URL and every same-site link found on the pages; return the ones that show `needle`."""
     seen: set[str] = set()
@@ -108,8 +118,9 @@ def world(alice: Any, bob: Any, carol: Any, dan: Any, eve: Any, alice_bob: Any, 
 def test_an_unshared_entry_reaches_no_one_but_its_client(client: Any, bob: Any, world: dict[str, Any]) -> None:
     urls = reachable_urls(world["ids"])
     assert len(urls) > 100  # the sweep really covers the site
+    assert any(url.startswith("/api/v1/") for url in urls)
     for person in world["people"]:
-        client.force_login(person)
+        sign_in(client, person)
         for needle in (CANARY, CANARY.lower()):
             assert sweep(client, urls, needle) == [], f"{person} sees an unshared entry"
     client.force_login(bob)  # the canary is really there to be found
@@ -128,8 +139,8 @@ def test_sharing_shows_the_entry_to_that_coach_only_and_unsharing_takes_it_back(
     assert entry.get_absolute_url() in _content(client.get(coach_pages[0]))
     urls = reachable_urls(world["ids"])
     for person in (carol, dan):
-        client.force_login(person)
+        sign_in(client, person)
         assert sweep(client, urls, CANARY) == []
     entry.unshare()
-    client.force_login(alice)
+    sign_in(client, alice)
     assert sweep(client, urls, CANARY) == []
