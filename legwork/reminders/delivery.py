@@ -149,7 +149,11 @@ def _mail_connection() -> Any:
 def outbox_send(
     *, worker: str, lease: dt.timedelta = DEFAULT_LEASE, batch: int = 50, stopping: Callable[[], bool] = lambda: False
 ) -> int:
-    """Claim a batch and send it over one SMTP connection. Returns how many were claimed (sent or not)."""
+    """Claim a batch and send it over one SMTP connection.
+
+    Returns how many were claimed (sent or not), or 0 when the server looks unwell (refused,
+    silent or gone), so the worker's pass ends instead of waiting on it batch after batch.
+    """
     messages = outbox_claim(worker=worker, now=timezone.now(), lease=lease, batch=batch)
     if not messages:
         return 0
@@ -161,7 +165,7 @@ def outbox_send(
         logger.warning("SMTP connection failed: %r", error)
         for message in messages:
             outbox_mark_failed(message, timezone.now(), f"Could not connect to the mail server: {error!r}")
-        return len(messages)
+        return 0
     try:
         for index, message in enumerate(messages):
             if stopping():
@@ -177,14 +181,17 @@ def outbox_send(
             except SEND_ERRORS as error:
                 logger.warning("Sending %s failed: %r", message.message_id, error)
                 outbox_mark_failed(message, timezone.now(), repr(error))
-                # The connection may be broken: start a fresh one for the rest.
                 _close_quietly(mailer)
+                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
+                    # Silent or gone: give the rest back untried rather than wait a timeout on each.
+                    outbox_release(messages[index + 1 :])
+                    return 0
+                # Refused this one message (e.g. 5xx for the address): go on with the rest on a fresh connection.
                 try:
                     mailer.open()
-                except SEND_ERRORS as reopen_error:
-                    for rest in messages[index + 1 :]:
-                        outbox_mark_failed(rest, timezone.now(), f"Could not connect: {reopen_error!r}")
-                    break
+                except SEND_ERRORS:
+                    outbox_release(messages[index + 1 :])
+                    return 0
                 continue
             if not outbox_mark_sent(message, timezone.now()):
                 logger.warning("%s was sent, but its lease had run out and another worker took it", message.message_id)

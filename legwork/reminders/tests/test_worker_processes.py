@@ -308,3 +308,59 @@ def test_it_runs_queued_jobs_through_django_tasks_db(child_db: ChildDatabase, si
     result.refresh()
     assert result.status == "SUCCESSFUL"
     assert Reminder.objects.filter(session=session).exists()
+
+
+def test_a_server_that_goes_silent_mid_batch_costs_one_timeout_not_one_per_message(
+    alice_bob: Any, settings: Any
+) -> None:
+    """Greets, answers EHLO, then never says another word: one message waits out the timeout, the rest go back."""
+    import threading
+
+    from legwork.reminders.delivery import WorkerLoop
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+            conn.sendall(b"220 hello\r\n")
+            conn.recv(1024)  # EHLO
+            conn.sendall(b"250 hello\r\n")  # and then silence
+
+    threading.Thread(target=serve, daemon=True).start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": listener.getsockname()[1], "timeout": 1},
+        }
+    }
+    set_prefs(alice_bob.coach, emails_per_day=0, quiet_from=0, quiet_until=0)
+    homework = make_homework(alice_bob)
+    for n in range(3):
+        Reminder.objects.create(
+            recipient=alice_bob.coach,
+            kind=Kind.HOMEWORK_ANSWERED,
+            homework=homework,
+            title=f"Bob is in #{n}",
+            due_at=timezone.now(),
+            dedupe_key=f"mid-batch:{n}",
+        )
+    loop = WorkerLoop()
+    try:
+        loop.step()
+        # One pass of the worker: one message waited out the timeout, the other two were given back untried.
+        assert sorted(OutboxMessage.objects.values_list("failures", flat=True)) == [0, 0, 1]
+        assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxMessage.Status.WAITING}
+        assert loop.step() == 0  # the next pass tries one more, and again stops there
+        assert sorted(OutboxMessage.objects.values_list("failures", flat=True)) == [0, 1, 1]
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
