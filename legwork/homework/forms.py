@@ -11,6 +11,8 @@ from legwork.coaching.models import Engagement, Goal
 from .models import Decision, Homework, Outcome, Purpose, Reason
 from .services import HomeworkDraft
 
+NO_GOAL = "No particular goal"
+
 
 class HomeworkForm(forms.ModelForm):
     """One homework: used on the wrap-up page (several at once) and to edit one."""
@@ -26,6 +28,7 @@ class HomeworkForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = Goal.objects.filter(engagement=engagement)  # type: ignore[attr-defined]
         self.fields["goal"].required = False
+        self.fields["goal"].empty_label = NO_GOAL  # type: ignore[attr-defined]
         self.fields["purpose"].choices = Purpose.choices  # type: ignore[attr-defined]
 
     def to_draft(self) -> HomeworkDraft:
@@ -53,7 +56,7 @@ class BaseWrapUpFormSet(forms.BaseFormSet):
         super().__init__(*args, **kwargs)
         # Every row offers the same goals: read them once, not once per row.
         engagement = self.form_kwargs["engagement"]
-        self.goal_choices = [("", "---------"), *Goal.objects.filter(engagement=engagement).values_list("pk", "title")]
+        self.goal_choices = [("", NO_GOAL), *Goal.objects.filter(engagement=engagement).values_list("pk", "title")]
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "engagement": self.form_kwargs["engagement"]}
