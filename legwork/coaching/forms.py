@@ -33,10 +33,17 @@ class InvitationForm(forms.Form):
 class JoinForm(forms.Form):
     """A new client's account, made from an invitation."""
 
-    name = forms.CharField(max_length=100, label="Your name")
+    name = forms.CharField(max_length=100, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
     timezone = forms.ChoiceField(label="Your time zone")
-    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput, min_length=8, max_length=128)
-    password2 = forms.CharField(label="The password again", widget=forms.PasswordInput, max_length=128)
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        min_length=8,
+        max_length=128,
+    )
+    password2 = forms.CharField(
+        label="The password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), max_length=128
+    )
 
     def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         from legwork.accounts.models import timezone_names
