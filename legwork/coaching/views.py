@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from allauth.account.models import EmailAddress
 from django.contrib import messages
@@ -330,6 +331,7 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict:
         "status_form": SessionStatusForm(initial={"status": session.status}),
         "agenda_form": AgendaItemForm(),
         "formset": wrap_up_formset(engagement),
+        "wrap_up_once": secrets.token_urlsafe(16),
         "next_form": NextSessionForm(initial={"next_session_at": None if following else session.suggested_next_at()}),
         "next_session": following,
     }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -252,10 +253,22 @@ def session_wrap_up(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     formset = wrap_up_formset(session.engagement, request.POST)
     next_form = NextSessionForm(request.POST)
     if formset.is_valid() and next_form.is_valid():
+        # A double click or a resent form arrives twice with the same once-only key: save it once.
+        once_key = f"wrap-up:{session.pk}:{request.POST.get('once', '')[:64]}"
+        if request.POST.get("once") and not cache.add(once_key, True, timeout=6 * 60 * 60):
+            messages.info(request, "That wrap-up was saved already.")
+            return redirect(session.get_absolute_url() + "#agreed-h")
         drafts = [form.to_draft() for form in formset if form.has_changed() and form.cleaned_data.get("title")]
-        next_session, created = services.session_wrap_up(
-            session=session, drafts=drafts, next_session_at=next_form.cleaned_data["next_session_at"], by=request.user
-        )
+        try:
+            next_session, created = services.session_wrap_up(
+                session=session,
+                drafts=drafts,
+                next_session_at=next_form.cleaned_data["next_session_at"],
+                by=request.user,
+            )
+        except Exception:
+            cache.delete(once_key)  # nothing was saved: the same form may be sent again
+            raise
         messages.success(
             request,
             f"Session wrapped up: {len(created)} homework proposed"

@@ -533,3 +533,18 @@ def test_engagement_page_query_count_does_not_grow_with_history(alice_bob: Engag
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("engagement", args=[alice_bob.pk]))
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_double_clicked_wrap_up_is_saved_once(session: Session, alice: User) -> None:
+    client = signed_in(alice)
+    page = client.get(reverse("session", args=[session.pk]))
+    once = page.context["wrap_up_once"]
+    assert f'name="once" value="{once}"' in page.content.decode()
+    data = wrap_up_data([{"title": "Update my CV"}], once=once)
+    assert client.post(reverse("session_wrap_up", args=[session.pk]), data).status_code == 302
+    assert client.post(reverse("session_wrap_up", args=[session.pk]), data).status_code == 302
+    assert Homework.objects.count() == 1
+    # A fresh form (a new key) is a new wrap-up.
+    client.post(reverse("session_wrap_up", args=[session.pk]), wrap_up_data([{"title": "Another"}], once="fresh"))
+    assert Homework.objects.count() == 2
