@@ -201,16 +201,13 @@ def endpoint_result(
     row |= {"ceiling": endpoint.ceiling, "queries": measured.queries, "status": measured.status, "note": endpoint.note}
     # Median of a few requests in the bench process, no HTTP: the view and middleware alone, and their queries' time.
     row |= {"in_process_ms": measured.ms, "db_ms": measured.db_ms}
+    if load is not None and load.requests == 0:
+        row["note"] = "no request finished within the run"
     if load is not None:
-        row |= {
-            "rps": round(load.rps, 1),
-            "p50_ms": load.p50_ms,
-            "p95_ms": load.p95_ms,
-            "p99_ms": load.p99_ms,
-            "requests": load.requests,
-            "errors": load.errors + load.status_errors,
-        }
-    if solo is not None:
+        row |= {"rps": round(load.rps, 1), "requests": load.requests, "errors": load.errors + load.status_errors}
+        if load.requests:
+            row |= {"p50_ms": load.p50_ms, "p95_ms": load.p95_ms, "p99_ms": load.p99_ms}
+    if solo is not None and solo.requests:
         row["solo_p95_ms"] = solo.p95_ms  # one connection: the server's own time, no queueing
     return row
 

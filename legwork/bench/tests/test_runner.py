@@ -143,3 +143,16 @@ def test_it_finds_each_endpoint_and_counts_its_queries_as_the_signed_in_person()
     assert ProgressEntry.objects.filter(note=runner.BENCH_NOTE).exists()  # the POST really logged progress
     missing = runner.Endpoint("missing", "/no-such-page/", role="coach")
     assert runner.probe(missing, visitors["coach"], repeat=1).status == 404
+
+
+def test_a_page_that_never_answered_in_time_has_no_latency_rather_than_zero() -> None:
+    stuck = loadgen.LoadResult(requests=0, seconds=5, errors=0, status_errors=0, p50_ms=0, p95_ms=0, p99_ms=0)
+    endpoint = runner.Endpoint("coach home", "/coach/", role="coach")
+
+    row = runner.endpoint_result(endpoint, stuck, stuck, runner.Probe(queries=6, status=200, ms=300.0, db_ms=290.0))
+
+    assert row["rps"] == 0
+    assert "p95_ms" not in row
+    assert "solo_p95_ms" not in row
+    assert row["note"] == "no request finished within the run"
+    assert "–" in runner.format_table([row])[2]
