@@ -79,7 +79,12 @@ class GoalForm(forms.ModelForm):
 
 
 class SessionForm(forms.ModelForm):
-    scheduled_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput(), input_formats=LOCAL_DATETIME_FORMATS)
+    scheduled_at = forms.DateTimeField(
+        label="When",
+        widget=DateTimeLocalInput(),
+        input_formats=LOCAL_DATETIME_FORMATS,
+        help_text="In your time zone; your client sees it in theirs.",
+    )
 
     class Meta:
         model = Session

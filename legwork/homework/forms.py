@@ -91,7 +91,11 @@ def wrap_up_formset(engagement: Engagement, data: Any = None, extra: int = 2) ->
 
 class NextSessionForm(forms.Form):
     next_session_at = forms.DateTimeField(
-        label="Next session", required=False, widget=DateTimeLocalInput(), input_formats=LOCAL_DATETIME_FORMATS
+        label="Next session",
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=LOCAL_DATETIME_FORMATS,
+        help_text="In your time zone; your client sees it in theirs.",
     )
 
     def clean_next_session_at(self) -> Any:

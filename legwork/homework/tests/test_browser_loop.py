@@ -67,7 +67,7 @@ def test_coach_and_client_walk_the_whole_loop(open_browser: Any, live_server: An
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     coach.screenshot("01-sign-up")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     page.wait_for_load_state()
     assert "Verify" in page.content()
     coach.screenshot("02-verification-sent")
