@@ -283,7 +283,7 @@ class WorkerLoop:
         if self.last_planned is None or now - self.last_planned >= PLAN_EVERY:
             reminders_plan(now=now)
             self.last_planned = now
-        while not self.stopping() and (settled := reminders_dispatch(now=timezone.now(), batch=self.batch * 4)):
+        while not self.stopping() and (settled := reminders_dispatch(now=timezone.now(), batch=self.batch)):
             work += settled
         while not self.stopping() and (
             tried := outbox_send(worker=self.worker, lease=self.lease, batch=self.batch, stopping=self.stopping)
