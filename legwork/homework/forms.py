@@ -109,12 +109,17 @@ class ChangeRequestForm(forms.Form):
     note = forms.CharField(max_length=500, label="What would you change?", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+QUICK_MINUTES = [15, 30, 60]
+
+
 class ProgressForm(forms.Form):
     note = forms.CharField(
         max_length=5000, required=False, label="What did you do?", widget=forms.Textarea(attrs={"rows": 2})
     )
     minutes = forms.IntegerField(min_value=1, max_value=24 * 60, required=False, label="Minutes")
     occurred_on = forms.DateField(required=False, widget=DateInput(), label="When (if not today)")
+    # The one-tap buttons ("15 min"...): minutes without typing, with whatever note was written.
+    quick = forms.TypedChoiceField(choices=[(m, m) for m in QUICK_MINUTES], coerce=int, required=False)
 
     def __init__(self, *args: Any, today: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,6 +133,11 @@ class ProgressForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "quick" in self.errors:
+            # Only a forged post gets here; say it where the form shows its own errors.
+            self.add_error(None, "Pick 15 min, 30 min or 1 hour.")
+        if data.get("quick") and not data.get("minutes"):
+            data["minutes"] = data["quick"]
         if not self.errors and not data.get("note") and not data.get("minutes"):
             raise forms.ValidationError("Write a few words or the minutes you spent.")
         return data

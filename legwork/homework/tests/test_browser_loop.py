@@ -148,6 +148,12 @@ def test_coach_and_client_walk_the_whole_loop(open_browser: Any, live_server: An
     card.get_by_role("button", name="Log progress").click()
     card.get_by_text("Logged at").wait_for()
     assert ProgressEntry.objects.get().note == "Messaged Sam and Priya"
+    # The other in one tap: 15 minutes, no typing.
+    other = tab.locator(f"#homework-{send.pk}")
+    other.get_by_role("button", name="15 min").click()
+    other.get_by_text("Logged at").wait_for()
+    assert "1 entry" in other.inner_text()
+    assert ProgressEntry.objects.get(homework=send).minutes == 15
     client.assert_accessible()
     client.screenshot("10-client-logged-progress")
 

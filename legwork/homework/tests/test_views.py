@@ -548,3 +548,17 @@ def test_a_double_clicked_wrap_up_is_saved_once(session: Session, alice: User) -
     # A fresh form (a new key) is a new wrap-up.
     client.post(reverse("session_wrap_up", args=[session.pk]), wrap_up_data([{"title": "Another"}], once="fresh"))
     assert Homework.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [True, False])
+def test_one_tap_logs_minutes_with_any_note_written(homework: Homework, bob: User, htmx: bool) -> None:
+    homework.confirm()
+    prefix = f"progress-{homework.pk}"
+    headers: dict[str, Any] = HTMX if htmx else {}
+    url = reverse("progress_log", args=[homework.pk])
+    signed_in(bob).post(url, {f"{prefix}-quick": "30", f"{prefix}-note": ""}, **headers)
+    signed_in(bob).post(url, {f"{prefix}-quick": "15", f"{prefix}-note": "Wrote to Dana"}, **headers)
+    response = signed_in(bob).post(url, {f"{prefix}-quick": "999"}, **headers)
+    assert "Pick 15 min, 30 min or 1 hour." in unescape(response.content.decode())
+    assert sorted(ProgressEntry.objects.values_list("minutes", "note")) == [(15, "Wrote to Dana"), (30, "")]
