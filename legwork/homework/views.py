@@ -168,6 +168,7 @@ def progress_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Logged. Well done for showing up.")
         return redirect_back(request, "homework", homework.pk)
     if request.htmx:
+        # htmx swaps only 2xx answers: the card comes back with the errors beside the fields and the text kept.
         return _homework_card(request, homework, form=form)
     return render(
         request,
