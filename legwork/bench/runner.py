@@ -231,14 +231,17 @@ def write_results(results: dict[str, Any], folder: Path, *, size: str, db: str, 
     return path
 
 
-def previous_run(folder: Path, *, size: str, db: str) -> dict[str, Any] | None:
-    """The newest earlier run of another size on the same database, to show growth."""
+def previous_run(folder: Path, *, size: str, db: str, pgoptions: str = "") -> dict[str, Any] | None:
+    """The newest earlier run of another size on the same database and PGOPTIONS, to show growth."""
     for path in sorted(folder.glob(f"*-{db}.json"), reverse=True):
-        if not path.name.endswith(f"-{size}-{db}.json"):
-            try:
-                return json.loads(path.read_text())
-            except ValueError:
-                continue
+        if path.name.endswith(f"-{size}-{db}.json"):
+            continue
+        try:
+            run = json.loads(path.read_text())
+        except ValueError:
+            continue
+        if (run.get("server", {}).get("pgoptions") or "") == pgoptions:
+            return run
     return None
 
 

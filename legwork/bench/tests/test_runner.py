@@ -117,6 +117,7 @@ def test_it_compares_with_the_last_run_of_the_other_size_on_the_same_database(tm
 
     assert earlier == old
     assert runner.previous_run(tmp_path, size="small", db="postgresql") is None
+    assert runner.previous_run(tmp_path, size="large", db="postgresql", pgoptions="-c jit=off") is None
     lines = runner.growth_lines([{"name": "coach home", "rps": 2.0, "queries": 5}], old)
     assert "coach home       queries 5 → 5" in lines[1]
 

@@ -92,7 +92,7 @@ class Command(BaseCommand):
             "worker": worker,
         }
         folder = settings.VAR_DIR / "bench"
-        earlier = runner.previous_run(folder, size=size, db=db)
+        earlier = runner.previous_run(folder, size=size, db=db, pgoptions=os.environ.get("PGOPTIONS", ""))
         path = runner.write_results(results, folder, size=size, db=db, when=when)
         write("")
         for line in runner.format_table(rows):
