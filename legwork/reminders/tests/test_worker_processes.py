@@ -42,6 +42,7 @@ class ChildDatabase:
     """Points worker processes at the test database (see the module docstring)."""
 
     def __init__(self, tmp_path: Path) -> None:
+        self.logs = tmp_path
         self.sqlite_path: Path | None = None
         connection.ensure_connection()
         settings_dict = connection.settings_dict
@@ -92,13 +93,27 @@ def worker_env(child_db: ChildDatabase, smtp_port: int, timeout: int = 1) -> dic
         DEBUG="0",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        LEGWORK_TEST_LOGS=str(child_db.logs),
     )
     return env
 
 
-def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+class Worker(subprocess.Popen[bytes]):
+    """`manage.py worker` with its output in a file (a pipe nobody reads could fill up and block it)."""
+
+    log: Path
+
+    def wait_started(self) -> None:
+        wait_for(lambda: b"started" in self.log.read_bytes(), "the worker to start")
+
+
+def start_worker(env: dict[str, str], *args: str) -> Worker:
     command = [sys.executable, "manage.py", "worker", "--interval", "0.1", "--lease", "2", *args]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = Path(env["LEGWORK_TEST_LOGS"]) / f"worker-{time.monotonic_ns()}.log"
+    with log.open("wb") as output:
+        worker = Worker(command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
+    worker.log = log
+    return worker
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
@@ -147,8 +162,7 @@ def test_it_delivers_every_reminder_after_kill_9_at_several_points(child_db: Chi
     for point in (0, 1, 300, 650):
         worker = start_worker(env)
         if point == 0:
-            assert worker.stdout is not None
-            worker.stdout.readline()  # "Worker … started": it is now claiming and settling
+            worker.wait_started()  # it is now planning, claiming and settling
         else:
             wait_for(lambda point=point: len(sink.messages) >= point, f"{point} messages")
         worker.send_signal(signal.SIGKILL)
@@ -175,8 +189,13 @@ def test_two_workers_at_once_on_postgresql_send_nothing_twice(child_db: ChildDat
     if connection.vendor != "postgresql":
         pytest.skip("Two workers at once need PostgreSQL's SKIP LOCKED; SQLite workers take turns (CI runs this)")
     expected = due_reminders(1000)
+    # Not due until both workers are up and looking, so they really race for the same rows.
+    Reminder.objects.update(due_at=timezone.now() + dt.timedelta(days=1))
     env = worker_env(child_db, sink.port)
     workers = [start_worker(env, "--batch", "20") for _ in range(2)]
+    for worker in workers:
+        worker.wait_started()
+    Reminder.objects.update(due_at=timezone.now() - dt.timedelta(minutes=1))
     wait_for(lambda: len(sink.messages) >= len(expected), "every reminder")
     for worker in workers:
         worker.send_signal(signal.SIGTERM)
