@@ -178,7 +178,7 @@ def outbox_send(
                 continue
             try:
                 mailer.send_messages([_email(message)])
-            except SEND_ERRORS as error:
+            except (*SEND_ERRORS, ValueError) as error:  # ValueError: an address Django refuses to send to
                 logger.warning("Sending %s failed: %r", message.message_id, error)
                 outbox_mark_failed(message, timezone.now(), repr(error))
                 _close_quietly(mailer)

@@ -394,9 +394,7 @@ class _Calm:
     def sent_today(self, user: User) -> int:
         if user.pk not in self.counts:
             midnight = local_moment(self.now.astimezone(user.zone).date(), 0, user.zone)
-            self.counts[user.pk] = OutboxMessage.objects.filter(
-                reminder__recipient=user, created_at__gte=midnight
-            ).count()
+            self.counts[user.pk] = OutboxMessage.objects.filter(to=user.email, created_at__gte=midnight).count()
         return self.counts[user.pk]
 
     def add(self, user: User) -> None:

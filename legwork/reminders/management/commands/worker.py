@@ -13,6 +13,7 @@ they take turns. SIGTERM or SIGINT lets the message being sent finish, then exit
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import signal
 import threading
 from typing import Any
@@ -20,6 +21,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from legwork.reminders.delivery import DEFAULT_LEASE, WorkerLoop
+
+logger = logging.getLogger("legwork.reminders")
 
 
 class Command(BaseCommand):
@@ -49,7 +52,14 @@ class Command(BaseCommand):
         if options["verbosity"] > 0:
             self.stdout.write(f"Worker {loop.worker} started{' (once)' if once else ''}.")
         while not loop.stop_requested:
-            work = loop.step()
+            try:
+                work = loop.step()
+            except Exception:
+                # A bad row or a database hiccup must not stop reminders for everyone: log it, wait, go on.
+                logger.exception("Worker pass failed")
+                if once:
+                    raise
+                work = 0
             if once and not work:
                 break
             if not work:
