@@ -61,6 +61,14 @@ def coach_clients(coach: User) -> list[Engagement]:
             next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
             next_session_id=Subquery(next_session.values("pk")[:1]),
             open_homework=Count("homework", filter=Q(homework__outcome=""), distinct=True),
+            awaiting_client=Count(
+                "homework", filter=Q(homework__outcome="", homework__status=Homework.Status.PROPOSED), distinct=True
+            ),
+            change_asked=Count(
+                "homework",
+                filter=Q(homework__outcome="", homework__status=Homework.Status.CHANGE_REQUESTED),
+                distinct=True,
+            ),
             last_activity=Subquery(
                 ProgressEntry.objects.filter(homework__engagement=OuterRef("pk"))
                 .order_by("-written_at")

@@ -50,6 +50,7 @@ def test_coach_home_shows_todays_sessions_first_and_every_client(alice: User, bo
     assert "To explore" in html
     row = response.context["clients"][0]
     assert row.open_homework == 1
+    assert row.awaiting_client == 0
     assert row.last_activity is not None
 
 
@@ -312,3 +313,17 @@ def test_a_coach_who_is_also_a_client_reaches_their_own_interval(alice: User, ca
     html = signed_in(alice).get(reverse("home")).content.decode()
     assert reverse("client_home") in html
     assert signed_in(alice).get(reverse("client_home")).context["engagements"][0].coach == carol
+
+
+@pytest.mark.django_db
+def test_coach_home_says_what_waits_on_the_client_and_what_they_asked_to_change(
+    alice_bob: Engagement, alice: User
+) -> None:
+    make_homework(alice_bob)
+    make_homework(alice_bob, status="change_requested", change_note="Smaller")
+    make_homework(alice_bob, status="confirmed")
+    make_homework(alice_bob, outcome="done")
+    response = signed_in(alice).get(reverse("home"))
+    row = response.context["clients"][0]
+    assert (row.open_homework, row.awaiting_client, row.change_asked) == (3, 1, 1)
+    assert "1 change asked" in response.content.decode()
