@@ -231,3 +231,29 @@ def test_the_inbox_and_the_feed_take_the_same_queries_for_many_rows(alice_bob: A
             Client().get(reverse("calendar_feed_ics", args=[token]))
         counts.append((len(inbox_queries), len(feed_queries)))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.browser
+def test_a_coach_sets_their_morning_email_and_a_person_unsubscribes_in_a_browser(
+    open_browser: Any, alice_bob: Any
+) -> None:
+    alice = alice_bob.coach
+    tab = open_browser("reminders-coach")
+    tab.sign_in(alice.email)
+    tab.page.goto(reverse("profile"))
+    tab.page.click("text=Reminder preferences")
+    tab.page.uncheck("input[name=homework_answered]")
+    tab.page.click("button[type=submit]")
+    tab.page.wait_for_selector("text=Saved")
+    tab.assert_accessible()
+    tab.screenshot("preferences")
+    prefs = Preferences.objects.get(user=alice)
+    assert prefs.homework_answered is False
+    assert prefs.coach_day is True
+    anonymous = open_browser("reminders-unsubscribe")
+    anonymous.page.goto(reverse("reminders_unsubscribe", args=[unsubscribe_token(alice_bob.client)]))
+    anonymous.assert_accessible()
+    anonymous.page.click("text=Stop reminder emails")
+    anonymous.page.wait_for_selector("text=no more reminder emails")
+    anonymous.screenshot("done")
+    assert Preferences.objects.get(user=alice_bob.client).email_on is False
