@@ -212,6 +212,9 @@ def homework_review(request: AuthedHttpRequest, pk: int, homework_pk: int) -> Ht
     homework = get_homework_for_user(request.user, homework_pk)
     if homework.engagement_id != session.engagement_id:
         raise Http404("No such homework in this session.")
+    if not homework.is_open:
+        messages.info(request, f"“{homework.title}” has its outcome already.")
+        return redirect(session.get_absolute_url() + "#review")
     form = ReviewForm(request.POST, prefix=f"review-{homework.pk}")
     if form.is_valid():
         try:

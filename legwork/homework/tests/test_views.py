@@ -562,3 +562,17 @@ def test_one_tap_logs_minutes_with_any_note_written(homework: Homework, bob: Use
     response = signed_in(bob).post(url, {f"{prefix}-quick": "999"}, **headers)
     assert "Pick 15 min, 30 min or 1 hour." in unescape(response.content.decode())
     assert sorted(ProgressEntry.objects.values_list("minutes", "note")) == [(15, "Wrote to Dana"), (30, "")]
+
+
+@pytest.mark.django_db
+def test_a_bad_review_of_reviewed_homework_changes_nothing_and_shows_no_form(
+    alice_bob: Engagement, session: Session, alice: User
+) -> None:
+    homework = make_homework(alice_bob, outcome="done")
+    prefix = f"review-{homework.pk}"
+    response = signed_in(alice).post(
+        reverse("homework_review", args=[session.pk, homework.pk]), {f"{prefix}-outcome": "sideways"}
+    )
+    assert response.status_code == 302
+    homework.refresh_from_db()
+    assert homework.outcome == "done"
