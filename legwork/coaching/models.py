@@ -158,12 +158,15 @@ class Session(models.Model):
         )
 
     def suggested_next_at(self, now: dt.datetime | None = None) -> dt.datetime:
-        """Same weekday and time, two weeks on (a week at a time later, if that has passed already)."""
+        """Same weekday and wall-clock time for the coach, two weeks on (a week at a time later, if that has passed).
+
+        Counted in the coach's zone, so 17:30 stays 17:30 when the clocks change in between.
+        """
         now = now or timezone.now()
-        suggestion = self.scheduled_at + dt.timedelta(days=14)
+        suggestion = self.scheduled_at.astimezone(self.engagement.coach.zone) + dt.timedelta(days=14)
         while suggestion <= now:
             suggestion += dt.timedelta(days=7)
-        return suggestion
+        return suggestion.astimezone(dt.UTC)
 
     def mark(self, status: str) -> None:
         self.status = status

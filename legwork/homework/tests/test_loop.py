@@ -296,3 +296,10 @@ def test_the_rules_hold_for_every_caller_not_just_the_form(
     homework.refresh_from_db()
     assert homework.outcome == ""
     assert Homework.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_suggested_next_session_keeps_the_coachs_wall_clock_time_across_dst(alice_bob: Engagement) -> None:
+    # Alice is in London: 17:30 BST on 20 October is 16:30 UTC; two weeks on, 17:30 GMT is 17:30 UTC.
+    session = make_session(alice_bob, at=dt.datetime(2026, 10, 20, 16, 30, tzinfo=UTC))
+    assert session.suggested_next_at(now=session.scheduled_at) == dt.datetime(2026, 11, 3, 17, 30, tzinfo=UTC)
