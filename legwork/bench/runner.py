@@ -278,7 +278,7 @@ def markdown_table(rows: list[dict[str, Any]]) -> list[str]:
             lines.append(f"| {row['name']} | skipped: {row['note']} | | | | | | | |")
             continue
         cells = [row.get(key) for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "solo_p95_ms", "in_process_ms")]
-        shown = ["–" if value is None else f"{value:g}" for value in cells]
+        shown = ["–" if value is None else f"{round(value, 1):g}" for value in cells]
         lines.append(
             f"| {row['name']} | {' | '.join(shown)} | {row.get('queries', '–')} | {row.get('vs_trivial', '–')} |"
         )
