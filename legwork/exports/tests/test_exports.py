@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -111,3 +112,62 @@ def test_a_coach_cannot_delete_their_account_from_the_page(alice_bob: Engagement
 def test_exports_need_a_sign_in(db: object) -> None:
     for url in ("/export/", "/export/legwork.json", "/export/legwork.zip"):
         assert Client().get(url).status_code == 302
+
+
+def _notebook(engagement: Engagement) -> None:
+    from legwork.insights.models import Reflection
+    from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
+
+    session = make_session(engagement)
+    Reflection.objects.create(session=session, what_got_in_the_way="The move took my evenings.")
+    JournalEntry.objects.create(client=engagement.client, title="Private", body="canary-unshared-5d3e")
+    JournalEntry.objects.create(client=engagement.client, title="For Alice", body="What energises me").share(engagement)
+    ThinkingTimeBlock.objects.create(client=engagement.client, start_time=dt.time(9), note="garden, strong coffee")
+
+
+def test_a_clients_export_holds_their_notebook_thinking_time_and_reflections(alice_bob: Engagement, bob: User) -> None:
+    _notebook(alice_bob)
+    data = json.loads(signed_in(bob).get("/export/legwork.json").content)
+    assert sorted(entry["body"] for entry in data["journal_entries"]) == ["What energises me", "canary-unshared-5d3e"]
+    assert data["thinking_time"][0]["note"] == "garden, strong coffee"
+    [engagement] = data["engagements"]
+    assert engagement["reflections"][0]["what_got_in_the_way"] == "The move took my evenings."
+    assert [entry["body"] for entry in engagement["shared_journal_entries"]] == ["What energises me"]
+    page = zipfile.ZipFile(io.BytesIO(signed_in(bob).get("/export/legwork.zip").content)).read("legwork/index.html")
+    assert b"canary-unshared-5d3e" in page
+    assert b"garden, strong coffee" in page
+
+
+def test_a_coachs_export_holds_shared_entries_and_reflections_but_never_an_unshared_entry(
+    alice_bob: Engagement, carol_dan: Engagement, alice: User, carol: User, bob: User
+) -> None:
+    from legwork.exercises.models import Exercise
+
+    _notebook(alice_bob)
+    Exercise.objects.create(owner=alice, slug="my-values", title="My values, my way", fields=[])
+    for archive_url in ("/export/legwork.json", "/export/legwork.zip"):
+        response = signed_in(alice).get(archive_url)
+        body = response.content if archive_url.endswith(".json") else _unzipped(response.content)
+        assert b"What energises me" in body
+        assert b"The move took my evenings." in body
+        assert b"canary-unshared-5d3e" not in body
+        assert b"garden, strong coffee" not in body
+    data = json.loads(signed_in(alice).get("/export/legwork.json").content)
+    assert [exercise["slug"] for exercise in data["exercises"]] == ["my-values"]
+    other = signed_in(carol).get("/export/legwork.json").content
+    assert b"What energises me" not in other
+    assert b"The move took my evenings." not in other
+    assert b"my-values" not in other
+
+
+def test_unsharing_takes_an_entry_out_of_the_coachs_next_export(alice_bob: Engagement, alice: User) -> None:
+    from legwork.notebook.models import JournalEntry
+
+    _notebook(alice_bob)
+    JournalEntry.objects.get(title="For Alice").unshare()
+    assert b"What energises me" not in signed_in(alice).get("/export/legwork.json").content
+
+
+def _unzipped(content: bytes) -> bytes:
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    return b"".join(archive.read(name) for name in archive.namelist())
