@@ -355,7 +355,7 @@ def bench_pages(
             rows.append(endpoint_result(endpoint, load, solo, measured))
     finally:
         stop_process(server)
-        ProgressEntry.objects.filter(homework__engagement__client=client, note=BENCH_NOTE).delete()
+        ProgressEntry.objects.filter(engagement__client=client, note=BENCH_NOTE).delete()
     add_ratios(rows)
     return rows
 

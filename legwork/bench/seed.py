@@ -214,6 +214,7 @@ def _seed_coaches(indexes: range, *, password: str, now: dt.datetime) -> SeedCou
             entries.append(
                 ProgressEntry(
                     homework=item,
+                    engagement_id=item.engagement_id,
                     author_id=item.engagement.client_id,
                     note=rng.choice(NOTES),
                     minutes=rng.choice((None, 15, 30, 45, 60)),

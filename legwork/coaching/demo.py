@@ -152,6 +152,7 @@ def build_history(engagement: Engagement, pattern: str, intervals: int, rng: ran
             ProgressEntry.objects.bulk_create(
                 ProgressEntry(
                     homework=homework,
+                    engagement=homework.engagement,
                     author=client,
                     note=rng.choice(
                         [

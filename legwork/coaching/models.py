@@ -198,6 +198,12 @@ class AgendaItem(models.Model):
 
     class Meta:
         ordering = ["raised_at"]
+        indexes = [
+            # "Is anything open for this engagement?" is asked for every client on the coach's pages.
+            models.Index(
+                fields=["engagement", "kind"], condition=Q(resolved_at__isnull=True), name="agenda_open_by_engagement"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -50,6 +51,23 @@ def home(request: HttpRequest) -> HttpResponse:
     return client_home(request)  # type: ignore[arg-type]
 
 
+def _open_homework_count(**filters: object) -> Coalesce:
+    """How many open homework of the outer engagement match: a count served by the (engagement, outcome) index.
+
+    A Count() over the "homework" join would group every homework the coach ever
+    agreed, so the page would slow down as engagements grow old.
+    """
+    rows = (
+        Homework.objects.open()
+        .filter(engagement=OuterRef("pk"), **filters)
+        .order_by()
+        .values("engagement")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def coach_clients(coach: User) -> list[Engagement]:
     """Every active and paused client of a coach, with what the coach home shows, in a fixed number of queries."""
     next_session = Session.objects.scheduled().filter(engagement=OuterRef("pk")).order_by("scheduled_at")
@@ -60,19 +78,11 @@ def coach_clients(coach: User) -> list[Engagement]:
         .annotate(
             next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
             next_session_id=Subquery(next_session.values("pk")[:1]),
-            open_homework=Count("homework", filter=Q(homework__outcome=""), distinct=True),
-            awaiting_client=Count(
-                "homework", filter=Q(homework__outcome="", homework__status=Homework.Status.PROPOSED), distinct=True
-            ),
-            change_asked=Count(
-                "homework",
-                filter=Q(homework__outcome="", homework__status=Homework.Status.CHANGE_REQUESTED),
-                distinct=True,
-            ),
+            open_homework=_open_homework_count(),
+            awaiting_client=_open_homework_count(status=Homework.Status.PROPOSED),
+            change_asked=_open_homework_count(status=Homework.Status.CHANGE_REQUESTED),
             last_activity=Subquery(
-                ProgressEntry.objects.filter(homework__engagement=OuterRef("pk"))
-                .order_by("-written_at")
-                .values("written_at")[:1]
+                ProgressEntry.objects.filter(engagement=OuterRef("pk")).order_by("-written_at").values("written_at")[:1]
             ),
             has_to_explore=Exists(
                 AgendaItem.objects.open().filter(engagement=OuterRef("pk"), kind=AgendaItem.Kind.TO_EXPLORE)

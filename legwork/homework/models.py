@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -175,6 +175,9 @@ class ProgressEntry(models.Model):
     """
 
     homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="progress")
+    # The homework's engagement, copied (a homework never moves): "the latest work in an engagement"
+    # is then one index lookup, not a walk over every homework the engagement ever had.
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="+", editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(blank=True, max_length=5000)
     minutes = models.PositiveIntegerField(null=True, blank=True)
@@ -188,10 +191,15 @@ class ProgressEntry(models.Model):
     class Meta:
         ordering = ["-written_at"]
         verbose_name_plural = "progress entries"
-        indexes = [models.Index(fields=["homework", "written_at"])]
+        indexes = [models.Index(fields=["homework", "written_at"]), models.Index(fields=["engagement", "written_at"])]
 
     def __str__(self) -> str:
         return f"Progress on {self.homework_id} written {self.written_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.engagement_id is None:
+            self.engagement_id = self.homework.engagement_id
+        super().save(*args, **kwargs)
 
     @property
     def is_backdated(self) -> bool:

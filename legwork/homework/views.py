@@ -42,7 +42,7 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
     engagements = list(
         Engagement.objects.filter(client=request.user)
         .exclude(status=Engagement.Status.ENDED)
-        .select_related("coach")
+        .select_related("coach", "client")
         .prefetch_related(
             Prefetch(
                 "homework",
@@ -51,7 +51,12 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
                 .annotate(entries=Count("progress"), last_entry=Max("progress__written_at")),
                 to_attr="open_homework",
             ),
-            Prefetch("sessions", queryset=Session.objects.scheduled().order_by("scheduled_at"), to_attr="upcoming"),
+            # The reflection rides along: the interval's insight line links to it.
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.scheduled().select_related("reflection").order_by("scheduled_at"),
+                to_attr="upcoming",
+            ),
         )
     )
     for engagement in engagements:

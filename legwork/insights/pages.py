@@ -161,7 +161,7 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
         )
         .annotate(
             written_since=Exists(
-                ProgressEntry.objects.filter(homework__engagement=OuterRef("pk"), written_at__gte=OuterRef("since"))
+                ProgressEntry.objects.filter(engagement=OuterRef("pk"), written_at__gte=OuterRef("since"))
             ),
             has_to_explore=Exists(
                 AgendaItem.objects.open().filter(engagement=OuterRef("pk"), kind=AgendaItem.Kind.TO_EXPLORE)

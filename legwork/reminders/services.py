@@ -270,7 +270,7 @@ def _compose(reminder: Reminder, now: dt.datetime) -> bool:
         if kind == Kind.MIDPOINT:
             previous = session.previous()
             start = previous.ends_at if previous is not None else engagement.created_at
-            moved = ProgressEntry.objects.filter(homework__engagement=engagement, written_at__gte=start).exists()
+            moved = ProgressEntry.objects.filter(engagement=engagement, written_at__gte=start).exists()
             if moved or not open_homework:
                 return False
             reminder.title = f"Halfway to your session on {when:%A %-d %B}: one small step?"

@@ -55,6 +55,24 @@ def test_coach_home_shows_todays_sessions_first_and_every_client(alice: User, bo
 
 
 @pytest.mark.django_db
+def test_coach_home_counts_open_homework_and_shows_the_latest_work_on_any_homework(
+    alice_bob: Engagement, carol_dan: Engagement, alice: User
+) -> None:
+    now = timezone.now()
+    reviewed = make_homework(alice_bob, status="confirmed", outcome="done")
+    latest = make_progress(reviewed, written_at=now - dt.timedelta(hours=2))
+    make_progress(make_homework(alice_bob, status="confirmed"), written_at=now - dt.timedelta(days=3))
+    make_homework(alice_bob, status="proposed")
+    make_homework(alice_bob, status="change_requested")
+    make_progress(make_homework(carol_dan, status="confirmed"), written_at=now)  # another coach's client
+
+    [row] = signed_in(alice).get(reverse("home")).context["clients"]
+    assert (row.open_homework, row.awaiting_client, row.change_asked) == (3, 1, 1)
+    assert row.last_activity == latest.written_at
+    assert latest.engagement_id == alice_bob.pk
+
+
+@pytest.mark.django_db
 def test_coach_home_query_count_does_not_grow_with_clients(alice: User) -> None:
     def add_clients(count: int, start: int) -> None:
         for index in range(start, start + count):

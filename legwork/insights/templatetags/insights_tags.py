@@ -10,7 +10,7 @@ from legwork.coaching.models import Engagement, Session
 
 from .. import metrics, pages
 from ..history import interval_before
-from ..models import Reflection, charts_on_for
+from ..models import charts_on_for
 
 register = template.Library()
 
@@ -45,5 +45,6 @@ def interval_insight(context: dict[str, Any], engagement: Engagement) -> dict[st
     return {
         "insights": metrics.interval_insights(interval),
         "session": session,
-        "reflection": Reflection.objects.filter(session=session).first(),
+        # Loaded with the session on the client's home; one query elsewhere. None if not written yet.
+        "reflection": getattr(session, "reflection", None),
     }

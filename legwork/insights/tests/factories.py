@@ -31,6 +31,7 @@ def busy_interval(engagement: Engagement, session: Session, *, entries: int, hom
     ProgressEntry.objects.bulk_create(
         ProgressEntry(
             homework=items[n % homework],
+            engagement=engagement,
             author=engagement.client,
             note=f"Worked on it for a while, entry {n}, and wrote down what I noticed.",
             minutes=20,
