@@ -17,9 +17,9 @@ def client_extras(client: User) -> dict[str, Any]:
     from legwork.notebook.export import client_notebook
     from legwork.reminders.models import Preferences, Reminder
 
-    preferences = Preferences.objects.filter(user=client).values().first() or {}
-    preferences.pop("id", None)
-    preferences.pop("user_id", None)
+    saved = Preferences.objects.filter(user=client).first()
+    choices = [field.name for field in Preferences._meta.concrete_fields if field.name not in ("id", "user")]
+    preferences = {name: getattr(saved, name) for name in choices} if saved else {}
     return {
         **client_notebook(client),
         "reminder_preferences": preferences,

@@ -126,8 +126,13 @@ def _notebook(engagement: Engagement) -> None:
 
 
 def test_a_clients_export_holds_their_notebook_thinking_time_and_reflections(alice_bob: Engagement, bob: User) -> None:
+    from legwork.reminders.models import Preferences
+
     _notebook(alice_bob)
+    Preferences.objects.create(user=bob, hour=7, weekly_digest=True)
     data = json.loads(signed_in(bob).get("/export/legwork.json").content)
+    assert data["reminder_preferences"]["hour"] == 7
+    assert data["reminder_preferences"]["weekly_digest"] is True
     assert sorted(entry["body"] for entry in data["journal_entries"]) == ["What energises me", "canary-unshared-5d3e"]
     assert data["thinking_time"][0]["note"] == "garden, strong coffee"
     [engagement] = data["engagements"]
