@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -133,6 +134,10 @@ SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 }
+# Tests run on a file, as Legwork does, not on Django's default in-memory database:
+# WAL, locking and a second connection from another thread behave as deployed.
+# One file per test process, so two suites running side by side never share one.
+SQLITE_TEST = {"NAME": str(Path(tempfile.gettempdir()) / f"legwork-test-{os.getpid()}.sqlite3")}
 if database_url := env_str("DATABASE_URL"):
     try:
         default_db = dj_database_url.parse(database_url, conn_max_age=600, conn_health_checks=True)
@@ -140,6 +145,7 @@ if database_url := env_str("DATABASE_URL"):
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
     if default_db["ENGINE"] == "django.db.backends.sqlite3":
         default_db["OPTIONS"] = SQLITE_OPTIONS
+        default_db["TEST"] = SQLITE_TEST
     elif default_db["ENGINE"] == "django.db.backends.postgresql":
         # Legwork only runs short queries; PostgreSQL's JIT compiled the coach home's
         # client list on every request (0.5 s of compiling for 4 ms of work).
@@ -149,6 +155,7 @@ else:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(VAR_DIR / "legwork.sqlite3"),
         "OPTIONS": SQLITE_OPTIONS,
+        "TEST": SQLITE_TEST,
     }
 DATABASES = {"default": default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -17,8 +17,9 @@ def _one(sql: str) -> Any:
 @pytest.mark.django_db
 def test_the_connection_is_set_up_for_short_concurrent_requests() -> None:
     if connection.vendor == "sqlite":
-        # The test database is in memory, where SQLite has no WAL; the rest holds.
+        assert _one("PRAGMA journal_mode") == "wal"
         assert _one("PRAGMA foreign_keys") == 1
+        assert _one("PRAGMA busy_timeout") == 20_000
         assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     elif connection.vendor == "postgresql":
         assert _one("SHOW jit") == "off"
