@@ -576,3 +576,13 @@ def test_a_bad_review_of_reviewed_homework_changes_nothing_and_shows_no_form(
     assert response.status_code == 302
     homework.refresh_from_db()
     assert homework.outcome == "done"
+
+
+@pytest.mark.django_db
+def test_client_home_shows_the_if_then_plan_in_the_clients_words(alice_bob: Engagement, bob: User) -> None:
+    make_session(alice_bob)
+    make_homework(alice_bob, plan_when="Tuesday evening", plan_where="at the kitchen table", status="confirmed")
+    make_homework(alice_bob, "Walk and think", plan_where="in the park", status="confirmed")
+    html = unescape(signed_in(bob).get(reverse("home")).content.decode())
+    assert "<strong>Plan:</strong> Tuesday evening, at the kitchen table</p>" in html
+    assert "<strong>Plan:</strong> in the park</p>" in html
