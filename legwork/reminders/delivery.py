@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import functools
 import logging
 import smtplib
 import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.policy import Policy
+from email.headerregistry import BaseHeader, HeaderRegistry
+from email.policy import EmailPolicy, Policy
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +43,14 @@ SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 def backoff(failures: int) -> dt.timedelta:
     return BACKOFF[min(failures, len(BACKOFF)) - 1]
+
+
+def send_allowance() -> dt.timedelta:
+    """The longest one message may take to send: the SMTP timeout, and a second for everything around it.
+
+    A lease with less than this left could run out mid-send, and another worker claim the row and send it too.
+    """
+    return dt.timedelta(seconds=settings.SMTP_TIMEOUT + 1)
 
 
 def outbox_claim(*, worker: str, now: dt.datetime, lease: dt.timedelta, batch: int) -> list[OutboxMessage]:
@@ -71,21 +81,57 @@ def outbox_claim(*, worker: str, now: dt.datetime, lease: dt.timedelta, batch: i
     return list(OutboxMessage.objects.filter(claim=token).order_by("next_attempt_at", "pk"))
 
 
-def outbox_renew(message: OutboxMessage, now: dt.datetime, lease: dt.timedelta) -> bool:
-    """Extend our lease just before sending; False if it already ran out (another worker may have the row now).
+def lease_left(message: OutboxMessage, now: dt.datetime) -> dt.timedelta:
+    """How long our claim on this row still holds: no other worker can claim it before `lease_until`."""
+    if message.lease_until is None:  # never for a row we claimed; counts as no lease left, so renewing decides
+        return dt.timedelta(0)
+    return message.lease_until - now
 
-    So a row is only ever sent by a worker whose lease was valid a moment ago and runs
-    for another `lease`: longer than one message can take (the SMTP timeout).
+
+def outbox_renew(message: OutboxMessage, now: dt.datetime, lease: dt.timedelta) -> bool:
+    """Extend our lease to `now + lease`; False if it already ran out (another worker may have the row now).
+
+    The worker calls this only when what is left of the lease is shorter than one send may take
+    (see `outbox_send`): a row claimed for minutes needs no UPDATE before each message.
     """
-    return bool(
-        OutboxMessage.objects.filter(
-            pk=message.pk, claim=message.claim, status=OutboxMessage.Status.SENDING, lease_until__gte=now
-        ).update(lease_until=now + lease)
+    renewed = OutboxMessage.objects.filter(
+        pk=message.pk, claim=message.claim, status=OutboxMessage.Status.SENDING, lease_until__gte=now
+    ).update(lease_until=now + lease)
+    if renewed:
+        message.lease_until = now + lease
+    return bool(renewed)
+
+
+# Each email is marked sent on its own, right after the server accepted it, so a crash resends at most the one
+# in flight. On PostgreSQL both rows change in one statement (a data-modifying WITH), atomic on its own: no
+# transaction of two ORM UPDATEs around it (measured about 0.7 ms against 2 ms). Selects how many rows were ours.
+MARK_SENT_SQL = """
+    WITH sent AS (
+        UPDATE {outbox} SET status = %(outbox_sent)s, sent_at = %(now)s, lease_until = NULL
+        WHERE id = %(pk)s AND claim = %(claim)s
+        RETURNING reminder_id
+    ), reminder_sent AS (
+        UPDATE {reminder} SET status = %(reminder_sent)s, error = ''
+        WHERE id IN (SELECT reminder_id FROM sent)
     )
+    SELECT count(*) FROM sent
+"""
 
 
 def outbox_mark_sent(message: OutboxMessage, now: dt.datetime) -> bool:
     """Mark sent if our claim still holds. False: the lease ran out and another worker took it over."""
+    if connection.vendor == "postgresql":
+        sql = MARK_SENT_SQL.format(outbox=OutboxMessage._meta.db_table, reminder=Reminder._meta.db_table)
+        params: dict[str, Any] = {
+            "outbox_sent": OutboxMessage.Status.SENT.value,
+            "reminder_sent": Reminder.Status.SENT.value,
+            "now": now,
+            "pk": message.pk,
+            "claim": message.claim,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return bool(cursor.fetchone()[0])
     with transaction.atomic():
         updated = OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
             status=OutboxMessage.Status.SENT, sent_at=now, lease_until=None
@@ -122,11 +168,40 @@ def outbox_release(messages: list[OutboxMessage]) -> None:
         )
 
 
+class _ParsedOnce(HeaderRegistry):
+    """Python's header registry, reusing headers it already parsed.
+
+    Python parses every header set on a message into a tree, and most of a reminder's headers are the same in
+    every email (From, MIME-Version, each part's Content-Type and Content-Transfer-Encoding, Auto-Submitted…):
+    parsing them again and again was about 1 ms of the 2.6 ms it took to build one. A parsed header is an
+    immutable str (folding only reads it), so one can serve every message. Bounded, since To, Date and
+    Message-ID differ every time.
+    """
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one instance, alive as long as the process)
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        return super().__getitem__(name)  # (a new class on every call, otherwise)
+
+    def __call__(self, name: str, value: Any) -> BaseHeader:
+        if isinstance(value, str):  # not e.g. Django's list of Address objects for a non-ASCII domain
+            return self._parse(name, value)
+        return super().__call__(name, value)
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019
+    def _parse(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+
+PARSED_ONCE = _ParsedOnce()
+
+
 class ReminderEmail(EmailMultiAlternatives):
     def message(self, *, policy: Policy | None = email.policy.default) -> Any:
         # The List-Unsubscribe URL must stay one unbroken line: folded, Python would write it as RFC 2047
         # encoded words, which mail clients do not decode in that header. 998 is SMTP's own line limit.
-        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
+        # (Django always asks for an EmailPolicy: email.policy.default, or SMTP from its SMTP backend.)
+        base = policy if isinstance(policy, EmailPolicy) else email.policy.default
+        return super().message(policy=base.clone(max_line_length=998, header_factory=PARSED_ONCE))
 
 
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
@@ -157,6 +232,7 @@ def outbox_send(
     messages = outbox_claim(worker=worker, now=timezone.now(), lease=lease, batch=batch)
     if not messages:
         return 0
+    allowance = send_allowance()
     mailer = _mail_connection()
     try:
         mailer.open()
@@ -171,7 +247,11 @@ def outbox_send(
             if stopping():
                 outbox_release(messages[index:])
                 break
-            if not outbox_renew(message, timezone.now(), lease):
+            # Send only while our lease holds for longer than one send may take, so no other worker can claim
+            # the row mid-send. The claim's lease (minutes by default) usually covers the whole batch: renew
+            # only when it runs short, rather than an UPDATE before every email.
+            now = timezone.now()
+            if lease_left(message, now) < allowance and not outbox_renew(message, now, lease):
                 logger.warning(
                     "Lease on %s ran out before it was sent; leaving it to whoever has it", message.message_id
                 )
@@ -269,7 +349,7 @@ class WorkerLoop:
 
     def __post_init__(self) -> None:
         # One message may take up to the SMTP timeout; the lease must outlast it or two workers could send it.
-        self.lease = max(self.lease, dt.timedelta(seconds=settings.SMTP_TIMEOUT + 1))
+        self.lease = max(self.lease, send_allowance())
 
     def stopping(self) -> bool:
         return self.stop_requested
