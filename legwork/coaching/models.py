@@ -128,7 +128,11 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["scheduled_at"]
-        indexes = [models.Index(fields=["engagement", "status", "scheduled_at"])]
+        indexes = [
+            models.Index(fields=["engagement", "status", "scheduled_at"]),
+            # The worker's planning pass asks for every session still to come in the next weeks.
+            models.Index(fields=["scheduled_at"], condition=Q(status="scheduled"), name="session_to_come_by_time"),
+        ]
 
     def __str__(self) -> str:
         return f"Session on {timezone.localtime(self.scheduled_at):%d %b %Y}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateutil import rrule as dateutil_rrule
 from django.conf import settings
@@ -158,6 +158,9 @@ class ThinkingTimeBlock(models.Model):
     active = models.BooleanField(default=True)
     # `timezone` above shadows the module inside this class body.
     created_at = models.DateTimeField(default=now)
+    # How far ahead the worker has made this block's reminders; any edit clears it, so the next
+    # plan starts again from the block as it now is (see legwork/reminders/services.py).
+    reminders_planned_until = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
     objects = ThinkingTimeBlockQuerySet.as_manager()
 
@@ -166,6 +169,12 @@ class ThinkingTimeBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.days_display} {self.start_time:%H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.reminders_planned_until = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "reminders_planned_until"}
+        super().save(*args, **kwargs)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

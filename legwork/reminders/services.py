@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 PLAN_AHEAD = dt.timedelta(days=30)
 THINKING_AHEAD = dt.timedelta(days=2)
+# A block is planned again once less than this is left of its horizon: about once a day per block.
+THINKING_REPLAN = dt.timedelta(days=1)
+INSERT_BATCH = 500
 MIN_INTERVAL_FOR_NUDGE = dt.timedelta(days=4)
 # Event reminders wait a moment so that a wrap-up's several homework make one email.
 GATHER = dt.timedelta(minutes=2)
@@ -152,6 +155,9 @@ def _digest_reminder(prefs: Preferences, now: dt.datetime) -> Reminder:
 def reminders_plan(*, now: dt.datetime | None = None, sessions: Iterable[Session] | None = None) -> int:
     """Make the reminders for what lies ahead (sessions, thinking time, digests). Safe to run any number of times.
 
+    The worker runs this every minute, so each pass reads only what is not planned yet: sessions
+    without their reminders, thinking-time blocks whose planned horizon runs short, digest readers
+    without next Monday's digest. Its cost follows what changed, not the size of the practice.
     Returns how many new reminders were made.
     """
     from legwork.notebook.models import ThinkingTimeBlock
@@ -178,13 +184,43 @@ def reminders_plan(*, now: dt.datetime | None = None, sessions: Iterable[Session
     rows: list[Reminder] = []
     for session in sessions:
         rows += _session_reminders(session, prefs, now)
-    for block in ThinkingTimeBlock.objects.active().select_related("client"):
+    horizon = now + THINKING_AHEAD
+    blocks = list(
+        ThinkingTimeBlock.objects.active().filter(
+            Q(reminders_planned_until__isnull=True) | Q(reminders_planned_until__lt=horizon - THINKING_REPLAN)
+        )
+    )
+    for block in blocks:
         rows += _thinking_reminders(block, now)
-    for digest_prefs in Preferences.objects.filter(weekly_digest=True).select_related("user"):
+    next_digest = Reminder.objects.filter(recipient=OuterRef("user"), kind=Kind.DIGEST, due_at__gte=now)
+    for digest_prefs in Preferences.objects.filter(~Exists(next_digest), weekly_digest=True).select_related("user"):
         rows.append(_digest_reminder(digest_prefs, now))
-    before = Reminder.objects.count()
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return Reminder.objects.count() - before
+    with transaction.atomic():
+        made = _insert_new(rows)
+        # Move each block's horizon only if it is still the one read above: an edit meanwhile cleared
+        # it, and that block must be planned again from its new times. Blocks planned in the same
+        # pass share a horizon, so this is a handful of UPDATEs, not one per block.
+        read: dict[dt.datetime | None, list[int]] = {}
+        for block in blocks:
+            read.setdefault(block.reminders_planned_until, []).append(block.pk)
+        for planned_until, pks in read.items():
+            for start in range(0, len(pks), INSERT_BATCH):
+                ThinkingTimeBlock.objects.filter(
+                    pk__in=pks[start : start + INSERT_BATCH], reminders_planned_until=planned_until
+                ).update(reminders_planned_until=horizon)
+    return made
+
+
+def _insert_new(rows: list[Reminder]) -> int:
+    """Insert the reminders not made yet (their dedupe key is unique); returns how many were new."""
+    made = 0
+    for start in range(0, len(rows), INSERT_BATCH):
+        batch = rows[start : start + INSERT_BATCH]
+        keys = Reminder.objects.filter(dedupe_key__in=[row.dedupe_key for row in batch])
+        before = keys.count()
+        Reminder.objects.bulk_create(batch, ignore_conflicts=True)
+        made += keys.count() - before
+    return made
 
 
 def reminder_homework_waiting(*, homework: Homework, now: dt.datetime | None = None) -> None:
@@ -283,6 +319,8 @@ def _compose(reminder: Reminder, now: dt.datetime) -> bool:
         block = reminder.block
         if block is None or not block.active or block.client_id != recipient.pk:
             return False
+        if reminder.due_at not in block.occurrences_between(reminder.due_at, reminder.due_at + dt.timedelta(minutes=1)):
+            return False  # the block was moved since this was planned; its new times have reminders of their own
         starts = reminder.due_at.astimezone(block.zone)
         reminder.title = f"Your thinking time starts at {starts:%H:%M}"
         reminder.link = url_or("thinking_time", [], "home")

@@ -236,3 +236,50 @@ def test_it_plans_each_occasion_once_however_often_it_runs(alice_bob: Any) -> No
         assert reminders_plan() == 0
         assert reminders_plan() == 0
     assert Reminder.objects.count() == planned
+
+
+def test_thinking_time_is_planned_once_a_day_per_block_not_every_pass(alice_bob: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from legwork.notebook.models import ThinkingTimeBlock
+
+    bob = alice_bob.client
+    with time_machine.travel(NOON, tick=False) as traveller:
+        block = ThinkingTimeBlock.objects.create(client=bob, rrule="FREQ=DAILY", start_time=dt.time(18))
+        assert reminders_plan() == 2  # today and tomorrow at 18:00
+        block.refresh_from_db()
+        assert block.reminders_planned_until == NOON + dt.timedelta(days=2)
+
+        for n in range(20):  # others' blocks, planned already: a later pass must not read them again
+            ThinkingTimeBlock.objects.create(client=bob, start_time=dt.time(7, n))
+        reminders_plan()
+        traveller.shift(dt.timedelta(hours=6))
+        with CaptureQueriesContext(connection) as quiet_pass:
+            assert reminders_plan() == 0
+        assert not [q["sql"] for q in quiet_pass if q["sql"].startswith(("INSERT", "UPDATE"))]
+
+        traveller.shift(dt.timedelta(days=1))  # under a day of horizon left: plan the day after tomorrow
+        assert reminders_plan() > 0
+        days = Reminder.objects.filter(block=block).values_list("due_at", flat=True)
+        assert sorted(days) == [NOON + dt.timedelta(hours=6, days=d) for d in range(3)]
+
+
+def test_a_moved_block_is_planned_again_and_its_old_time_is_not_sent(alice_bob: Any) -> None:
+    from legwork.notebook.models import ThinkingTimeBlock
+
+    bob = alice_bob.client
+    set_prefs(bob, emails_per_day=0, quiet_from=0, quiet_until=0)
+    with time_machine.travel(NOON, tick=False) as traveller:
+        block = ThinkingTimeBlock.objects.create(client=bob, rrule="FREQ=DAILY", start_time=dt.time(18))
+        drain()
+        block.start_time = dt.time(19)
+        block.save()
+        assert block.reminders_planned_until is None
+        drain()
+        for hour in (18, 19):
+            traveller.move_to(NOON.replace(hour=hour, minute=1))
+            drain()
+    sent = Reminder.objects.filter(block=block, status=Reminder.Status.SENT)
+    assert [r.due_at.hour for r in sent] == [19]
+    assert Reminder.objects.get(block=block, due_at=NOON.replace(hour=18)).status != Reminder.Status.SENT
