@@ -11,6 +11,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -138,25 +139,21 @@ SQLITE_OPTIONS = {
 # WAL, locking and a second connection from another thread behave as deployed.
 # One file per test process, so two suites running side by side never share one.
 SQLITE_TEST = {"NAME": str(Path(tempfile.gettempdir()) / f"legwork-test-{os.getpid()}.sqlite3")}
+default_db: dict[str, Any]
 if database_url := env_str("DATABASE_URL"):
     try:
-        default_db = dj_database_url.parse(database_url, conn_max_age=600, conn_health_checks=True)
+        default_db = dict(dj_database_url.parse(database_url, conn_max_age=600, conn_health_checks=True))
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
-    if default_db["ENGINE"] == "django.db.backends.sqlite3":
-        default_db["OPTIONS"] = SQLITE_OPTIONS
-        default_db["TEST"] = SQLITE_TEST
-    elif default_db["ENGINE"] == "django.db.backends.postgresql":
-        # Legwork only runs short queries; PostgreSQL's JIT compiled the coach home's
-        # client list on every request (0.5 s of compiling for 4 ms of work).
-        default_db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
-    default_db = {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(VAR_DIR / "legwork.sqlite3"),
-        "OPTIONS": SQLITE_OPTIONS,
-        "TEST": SQLITE_TEST,
-    }
+    default_db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "legwork.sqlite3")}
+if default_db["ENGINE"] == "django.db.backends.sqlite3":
+    default_db["OPTIONS"] = SQLITE_OPTIONS
+    default_db["TEST"] = SQLITE_TEST
+elif default_db["ENGINE"] == "django.db.backends.postgresql":
+    # Legwork only runs short queries; PostgreSQL's JIT compiled the coach home's
+    # client list on every request (0.5 s of compiling for 4 ms of work).
+    default_db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES = {"default": default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
