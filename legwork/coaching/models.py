@@ -26,6 +26,10 @@ class EngagementQuerySet(models.QuerySet["Engagement"]):
     def active(self) -> EngagementQuerySet:
         return self.filter(status=Engagement.Status.ACTIVE)
 
+    def current(self) -> EngagementQuerySet:
+        """Active or paused: the engagements still running (ended ones are history)."""
+        return self.exclude(status=Engagement.Status.ENDED)
+
 
 class Engagement(models.Model):
     """One coaching relationship: one coach, one client, its goals and sessions."""
@@ -94,6 +98,10 @@ class Goal(models.Model):
         return self.title
 
 
+# Sessions that did not happen end no interval: the homework runs on to the next one that does.
+NOT_TAKING_PLACE = ["cancelled", "missed"]
+
+
 class SessionQuerySet(models.QuerySet["Session"]):
     def visible_to(self, user: User) -> SessionQuerySet:
         if not user.is_authenticated:
@@ -102,6 +110,10 @@ class SessionQuerySet(models.QuerySet["Session"]):
 
     def scheduled(self) -> SessionQuerySet:
         return self.filter(status=Session.Status.SCHEDULED)
+
+    def taking_place(self) -> SessionQuerySet:
+        """Sessions that bound an interval: held, or still to come. Cancelled and missed ones do not."""
+        return self.exclude(status__in=NOT_TAKING_PLACE)
 
 
 class Session(models.Model):
@@ -145,12 +157,26 @@ class Session(models.Model):
         return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
 
     def previous(self) -> Session | None:
+        """The session that began this one's interval: the last one before it that took place."""
         return (
-            Session.objects.filter(engagement_id=self.engagement_id, scheduled_at__lt=self.scheduled_at)
-            .exclude(status__in=[Session.Status.CANCELLED])
+            Session.objects.taking_place()
+            .filter(engagement_id=self.engagement_id, scheduled_at__lt=self.scheduled_at)
+            .exclude(pk=self.pk)
             .order_by("-scheduled_at")
             .first()
         )
+
+    def interval_start(self, previous: Session | None = None) -> dt.datetime:
+        """Where the interval that ends at this session began (see "interval" in docs/loop.md).
+
+        From the start of the previous session that took place; for the first session,
+        from when the engagement began. Cancelled and missed sessions end no interval.
+        Pass `previous` when it is already known, to save the query.
+        """
+        previous = previous if previous is not None else self.previous()
+        if previous is not None:
+            return previous.scheduled_at
+        return min(self.engagement.created_at, self.scheduled_at)
 
     def following(self) -> Session | None:
         """The next scheduled session after this one, if it has been set."""
