@@ -23,6 +23,7 @@ from legwork.coaching.models import Engagement, Session
 from legwork.homework import services
 from legwork.homework.access import get_homework_for_user
 from legwork.homework.models import Homework, ProgressEntry
+from legwork.lib.rules import RuleBroken
 
 from .models import ApiToken
 from .openapi import openapi_document
@@ -70,6 +71,9 @@ def api_view(*methods: str) -> Callable[[View], View]:
                 result = view(request, *args, **kwargs)
             except ApiError as error:
                 return error_response(error.status, error.message, error.fields)
+            except RuleBroken as error:
+                fields = {error.field: error.message} if error.field else None
+                return error_response(409 if error.conflict else 400, error.message, fields)
             except Http404:
                 return error_response(404, "Not found.")
             except PermissionDenied as error:
