@@ -71,6 +71,7 @@ SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Legwork"
 
 INSTALLED_APPS = [
+    "legwork.lib",
     "legwork.accounts",
     "legwork.coaching",
     "legwork.homework",
