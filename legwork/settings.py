@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "legwork.accounts.middleware.TimezoneMiddleware",
+    # Innermost, so a write request is one transaction around the view alone (lib/middleware.py).
+    "legwork.lib.middleware.AtomicWritesMiddleware",
 ]
 
 ROOT_URLCONF = "legwork.urls"
