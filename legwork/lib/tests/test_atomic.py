@@ -27,12 +27,16 @@ def test_a_request_that_fails_after_saving_keeps_nothing(
     client.force_login(bob)
     client.raise_request_exception = False
     prefix = f"progress-{homework.pk}"
-    response = client.post(f"/homework/{homework.pk}/progress/", {f"{prefix}-note": "Called Sam", f"{prefix}-minutes": 15})
+    response = client.post(
+        f"/homework/{homework.pk}/progress/", {f"{prefix}-note": "Called Sam", f"{prefix}-minutes": 15}
+    )
     assert response.status_code == 500
     assert not ProgressEntry.objects.exists()
 
     monkeypatch.undo()
-    response = client.post(f"/homework/{homework.pk}/progress/", {f"{prefix}-note": "Called Sam", f"{prefix}-minutes": 15})
+    response = client.post(
+        f"/homework/{homework.pk}/progress/", {f"{prefix}-note": "Called Sam", f"{prefix}-minutes": 15}
+    )
     assert response.status_code == 302
     assert ProgressEntry.objects.count() == 1
 
