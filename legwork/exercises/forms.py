@@ -162,7 +162,9 @@ class AssignForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, label="Homework title (optional)")
     due_on = WindowedDateField(
         plan=True,
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due (defaults to the next session)"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Due (defaults to the next session)",
     )
 
     def __init__(self, *args: Any, coach: User, **kwargs: Any) -> None:

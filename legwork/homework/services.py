@@ -154,9 +154,8 @@ def progress_log(
 ) -> ProgressEntry:
     """Record work on a homework. The server stamps when it was written."""
     now = timezone.now()
-    if occurred_on is not None:
-        if problem := window_problem(occurred_on, high=now.astimezone(by.zone).date()):
-            raise RuleBroken(problem, field="occurred_on")
+    if occurred_on is not None and (problem := window_problem(occurred_on, high=now.astimezone(by.zone).date())):
+        raise RuleBroken(problem, field="occurred_on")
     entry = ProgressEntry.objects.create(
         homework=homework,
         author=by,
