@@ -11,10 +11,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from legwork.homework.signals import session_scheduled
 from legwork.lib import emails
 
 from .models import Engagement, Invitation, Session, hash_token
+from .signals import session_scheduled
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
