@@ -217,8 +217,7 @@ def homework_detail(request: HttpRequest, pk: str) -> dict[str, Any]:
 def homework_confirm(request: HttpRequest, pk: str) -> Any:
     homework = get_homework_for_user(request.user, pk)  # type: ignore[arg-type]
     require_client(homework.engagement, request.user)  # type: ignore[arg-type]
-    if not homework.is_open:
-        raise ApiError(409, "This homework has already been reviewed.")
+    # Reviewed homework: the service raises RuleBroken (409). Confirmed already: accepted, no second notice.
     services.homework_confirm(homework=homework, by=request.user)  # type: ignore[arg-type]
     return JsonResponse(homework_json(homework))
 

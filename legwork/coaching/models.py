@@ -156,6 +156,11 @@ class Session(models.Model):
     def ends_at(self) -> dt.datetime:
         return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
 
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        """Whether the session's start time has come: from then it can be reviewed and wrapped up,
+        and its reflection is closed. Its scheduled time, not its status, decides."""
+        return self.scheduled_at <= (now or timezone.now())
+
     def previous(self) -> Session | None:
         """The session that began this one's interval: the last one before it that took place."""
         return (

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from legwork.coaching.access import require_client, require_coach
 from legwork.lib.http import AuthedHttpRequest, redirect_back
+from legwork.lib.rules import RuleBroken
 
 from .. import services
 from ..access import get_homework_for_user
@@ -41,10 +42,10 @@ def homework_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def homework_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
-    if not homework.is_open:
-        messages.error(request, "That homework has been reviewed already.")
-        return redirect("homework", pk=homework.pk)
-    services.homework_confirm(homework=homework, by=request.user)
+    try:
+        services.homework_confirm(homework=homework, by=request.user)
+    except RuleBroken as error:
+        return _refused(request, homework, error)
     if request.htmx:
         return _homework_card(request, homework)
     messages.success(request, f"You're in: “{homework.title}”.")
@@ -55,12 +56,14 @@ def homework_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def homework_request_change(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
-    if not homework.is_open:
-        messages.error(request, "That homework has been reviewed already.")
-        return redirect("homework", pk=homework.pk)
     form = ChangeRequestForm(request.POST or None)
+    try:
+        homework.require_open()  # the model's rule, asked before a form that could not be saved is shown
+        if request.method == "POST" and form.is_valid():
+            services.homework_request_change(homework=homework, note=form.cleaned_data["note"], by=request.user)
+    except RuleBroken as error:
+        return _refused(request, homework, error)
     if request.method == "POST" and form.is_valid():
-        services.homework_request_change(homework=homework, note=form.cleaned_data["note"], by=request.user)
         messages.success(request, "Your coach will see what you'd change.")
         return redirect("homework", pk=homework.pk)
     return render(
@@ -77,12 +80,14 @@ def homework_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     engagement = homework.engagement
     # The client proposes a change instead; the coach rewrites it and it goes back to them to confirm.
     require_coach(engagement, request.user)
-    if not homework.is_open:
-        messages.error(request, "That homework has been reviewed already: agree a new one at the wrap-up.")
-        return redirect("homework", pk=homework.pk)
     form = HomeworkForm(request.POST or None, instance=homework, engagement=engagement)
+    try:
+        homework.require_open()  # the model's rule, asked before a form that could not be saved is shown
+        if request.method == "POST" and form.is_valid():
+            services.homework_update(homework=homework, draft=form.to_draft(), by=request.user)
+    except RuleBroken as error:
+        return _refused(request, homework, error)
     if request.method == "POST" and form.is_valid():
-        services.homework_update(homework=homework, draft=form.to_draft(), by=request.user)
         messages.success(request, "Homework updated.")
         return redirect("homework", pk=homework.pk)
     return render(
@@ -99,16 +104,19 @@ def progress_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     homework = get_homework_for_user(request.user, pk)
     require_client(homework.engagement, request.user)
     form = ProgressForm(request.POST, prefix=f"progress-{homework.pk}")
-    if not homework.is_open:
-        form.add_error(None, "This homework has been reviewed already: log work on this interval's homework.")
+    entry = None
     if form.is_valid():
-        entry = services.progress_log(
-            homework=homework,
-            by=request.user,
-            note=form.cleaned_data["note"],
-            minutes=form.cleaned_data["minutes"],
-            occurred_on=form.cleaned_data["occurred_on"],
-        )
+        try:
+            entry = services.progress_log(
+                homework=homework,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                minutes=form.cleaned_data["minutes"],
+                occurred_on=form.cleaned_data["occurred_on"],
+            )
+        except RuleBroken as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    if entry is not None:
         if request.htmx:
             return _homework_card(request, homework, entry=entry)
         messages.success(request, "Logged. Well done for showing up.")
@@ -130,6 +138,12 @@ def progress_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400,
     )
+
+
+def _refused(request: AuthedHttpRequest, homework: Homework, error: RuleBroken) -> HttpResponse:
+    """A rule of the loop said no: back to the homework, with its reason."""
+    messages.error(request, error.message)
+    return redirect("homework", pk=homework.pk)
 
 
 def _homework_card(

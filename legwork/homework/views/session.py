@@ -7,10 +7,10 @@ and homework (what is reviewed and what is agreed); coaching never imports homew
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from legwork.coaching.access import get_session_for_user, require_coach
 from legwork.coaching.forms import AgendaItemForm, PrivateNotesForm, SessionNotesForm, SessionStatusForm
 from legwork.coaching.models import AgendaItem, Session
 from legwork.lib.http import AuthedHttpRequest
+from legwork.lib.rules import RuleBroken
 
 from .. import services
 from ..access import get_homework_for_user
@@ -30,7 +31,7 @@ from ..models import Decision, Homework, Outcome, Purpose, Reason
 TEMPLATE = "homework/session_detail.html"
 
 
-def session_context(request: AuthedHttpRequest, session: Session) -> dict:
+def session_context(request: AuthedHttpRequest, session: Session) -> dict[str, Any]:
     engagement = session.engagement
     is_coach = engagement.is_coach(request.user)
     to_review = (
@@ -41,14 +42,17 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict:
         .annotate(entries=Count("progress"))
     )
     following = session.following()
+    has_started = session.has_started()
     agreed_here = Homework.objects.filter(agreed_in=session).select_related("goal", "carried_from")
     reviewed_here = Homework.objects.filter(reviewed_in=session).select_related("carried_to")
     return {
         "session": session,
         "engagement": engagement,
         "is_coach": is_coach,
+        # Before its start the session is prepared, not reviewed or wrapped up (Session.has_started).
+        "has_started": has_started,
         "agenda_items": engagement.agenda_items.open().select_related("homework"),
-        "to_review": [(item, ReviewForm(prefix=f"review-{item.pk}")) for item in to_review],
+        "to_review": [(item, ReviewForm(prefix=f"review-{item.pk}") if has_started else None) for item in to_review],
         "outcome_choices": Outcome.choices,
         "purpose_choices": Purpose.choices,
         "reason_choices": Reason.choices,
@@ -59,7 +63,7 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict:
         "private_form": PrivateNotesForm(instance=session) if is_coach else None,
         "status_form": SessionStatusForm(initial={"status": session.status}),
         "agenda_form": AgendaItemForm(),
-        "formset": wrap_up_formset(engagement),
+        "formset": wrap_up_formset(engagement) if has_started else None,
         "wrap_up_once": secrets.token_urlsafe(16),
         "next_form": NextSessionForm(initial={"next_session_at": None if following else session.suggested_next_at()}),
         "next_session": following,
@@ -135,8 +139,9 @@ def agenda_item_resolve(request: AuthedHttpRequest, pk: int, item_pk: int) -> Ht
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
     item = session.engagement.agenda_items.filter(pk=item_pk).first()
-    if item is not None:
-        item.resolve()
+    if item is None:
+        raise Http404("No such agenda item in this session.")
+    item.resolve()
     return redirect("session", pk=session.pk)
 
 
@@ -149,7 +154,9 @@ def homework_review(request: AuthedHttpRequest, pk: int, homework_pk: int) -> Ht
     homework = get_homework_for_user(request.user, homework_pk)
     if homework.engagement_id != session.engagement_id:
         raise Http404("No such homework in this session.")
-    if not homework.is_open:
+    try:
+        homework.require_open()
+    except RuleBroken:
         messages.info(request, f"“{homework.title}” has its outcome already.")
         return redirect(session.get_absolute_url() + "#review")
     form = ReviewForm(request.POST, prefix=f"review-{homework.pk}")
@@ -164,14 +171,25 @@ def homework_review(request: AuthedHttpRequest, pk: int, homework_pk: int) -> Ht
                 note=form.cleaned_data["note"],
                 by=request.user,
             )
-        except services.AlreadyReviewed:
-            messages.info(request, f"“{homework.title}” has its outcome already.")
+        except services.AlreadyReviewed as error:
+            messages.info(request, error.message)
             return redirect(session.get_absolute_url() + "#review")
+        except RuleBroken as error:
+            if error.field not in form.fields:
+                messages.error(request, error.message)
+                return redirect(session.get_absolute_url() + "#review")
+            form.add_error(error.field, error.message)
+            return _review_again(request, session, homework, form)
         if carried is not None and homework.decision == Decision.CHANGE:
             messages.info(request, "Now change it together: edit the words and the plan.")
             return redirect("homework_edit", pk=carried.pk)
         messages.success(request, f"“{homework.title}”: {homework.get_outcome_display().lower()}.")
         return redirect(session.get_absolute_url() + "#review")
+    return _review_again(request, session, homework, form)
+
+
+def _review_again(request: AuthedHttpRequest, session: Session, homework: Homework, form: ReviewForm) -> HttpResponse:
+    """The session page with this homework's review form as posted, its errors beside the fields."""
     context = session_context(request, session)
     rows = [(item, form if item.pk == homework.pk else review_form) for item, review_form in context["to_review"]]
     if not any(item.pk == homework.pk for item, _ in rows):
@@ -192,11 +210,6 @@ def session_wrap_up(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     formset = wrap_up_formset(session.engagement, request.POST)
     next_form = NextSessionForm(request.POST)
     if formset.is_valid() and next_form.is_valid():
-        # A double click or a resent form arrives twice with the same once-only key: save it once.
-        once_key = f"wrap-up:{session.pk}:{request.POST.get('once', '')[:64]}"
-        if request.POST.get("once") and not cache.add(once_key, True, timeout=6 * 60 * 60):
-            messages.info(request, "That wrap-up was saved already.")
-            return redirect(session.get_absolute_url() + "#agreed-h")
         drafts = [form.to_draft() for form in formset if form.has_changed() and form.cleaned_data.get("title")]
         try:
             next_session, created = services.session_wrap_up(
@@ -204,10 +217,15 @@ def session_wrap_up(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 drafts=drafts,
                 next_session_at=next_form.cleaned_data["next_session_at"],
                 by=request.user,
+                # A double click or a resent form arrives twice with the same once-only key: saved once.
+                once=str(request.POST.get("once", "")),
             )
-        except Exception:
-            cache.delete(once_key)  # nothing was saved: the same form may be sent again
-            raise
+        except services.AlreadyWrappedUp as error:
+            messages.info(request, error.message)
+            return redirect(session.get_absolute_url() + "#agreed-h")
+        except RuleBroken as error:
+            messages.error(request, error.message)
+            return redirect(session.get_absolute_url() + "#wrap-up")
         messages.success(
             request,
             f"Session wrapped up: {len(created)} homework proposed"
