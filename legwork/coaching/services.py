@@ -93,11 +93,7 @@ def invitation_accept(*, token: str, client: User) -> Engagement:
             raise InvitationError("This invitation has already been used. Sign in to reach your coaching.")
         if invitation.coach_id == client.pk:
             raise InvitationError("This is your own invitation: send it to your client.")
-        engagement = (
-            Engagement.objects.filter(coach_id=invitation.coach_id, client=client)
-            .exclude(status=Engagement.Status.ENDED)
-            .first()
-        )
+        engagement = Engagement.objects.filter(coach_id=invitation.coach_id, client=client).current().first()
         if engagement is None:
             engagement = Engagement.objects.create(coach_id=invitation.coach_id, client=client)
         elif engagement.status == Engagement.Status.PAUSED:

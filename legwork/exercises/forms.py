@@ -166,9 +166,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, coach: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: ClientChoiceField = self.fields["engagement"]  # type: ignore[assignment]
-        field.queryset = (
-            Engagement.objects.filter(coach=coach).exclude(status=Engagement.Status.ENDED).select_related("client")
-        )
+        field.queryset = Engagement.objects.filter(coach=coach).current().select_related("client")
 
 
 def new_slug(title: str, exercise: Exercise | None) -> str:

@@ -6,6 +6,7 @@ It lives with the loop, not in coaching, because it counts homework.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
@@ -17,6 +18,7 @@ from .models import Homework, ProgressEntry
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
+    from legwork.coaching.models import EngagementQuerySet
 
 
 def _open_homework_count(**filters: object) -> Coalesce:
@@ -36,12 +38,19 @@ def _open_homework_count(**filters: object) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def coach_clients(coach: User) -> list[Engagement]:
-    """Every active and paused client of a coach, with what the coach home shows, in a fixed number of queries."""
+def caseload(coach: User, *, now: dt.datetime | None = None) -> EngagementQuerySet:
+    """Every active and paused client of a coach, with what the coach's pages show, in one query:
+
+    `next_session_at`, `next_session_id`, `open_homework`, `awaiting_client` (proposals waiting for
+    "I'm in"), `change_asked`, `last_activity` (the latest progress entry written), `has_to_explore`
+    and `interval_start` (where the current interval began, `Engagement.current_interval_start`).
+    Sorted active first, then by next session and name; callers may sort it their own way.
+    """
     next_session = Session.objects.scheduled().filter(engagement=OuterRef("pk")).order_by("scheduled_at")
-    return list(
+    return (
         Engagement.objects.filter(coach=coach)
         .current()
+        .with_interval_start(now)
         .select_related("client")
         .annotate(
             next_session_at=Subquery(next_session.values("scheduled_at")[:1]),

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from legwork.coaching.demo import at_local
-from legwork.coaching.models import AgendaItem, Engagement, Goal, Session
+from legwork.coaching.models import Engagement, Goal, Session
 
 from .models import Decision, Homework, Outcome, ProgressEntry, Purpose, Reason
+from .services import raise_if_keeps_not_happening
 
 if TYPE_CHECKING:
     from legwork.coaching.demo import DemoPractice
@@ -154,14 +155,10 @@ def build_history(engagement: Engagement, pattern: str, intervals: int, rng: ran
                 if decision == Decision.CARRY_OVER:
                     carried = homework
     if pattern == "stuck":
+        # Raised by the review's own rule, so its words and count are what every page says.
         latest = Homework.objects.filter(engagement=engagement, title=STUCK_TITLE).order_by("-created_at").first()
-        AgendaItem.objects.create(
-            engagement=engagement,
-            kind=AgendaItem.Kind.TO_EXPLORE,
-            homework=latest,
-            text=f"“{STUCK_TITLE}” has been carried over 3 times",
-            raised_at=sessions[-2].ends_at,
-        )
+        if latest is not None and latest.carried_from is not None:
+            raise_if_keeps_not_happening(latest.carried_from, latest, now=sessions[-2].ends_at)
 
 
 # How many intervals of history each pattern has.

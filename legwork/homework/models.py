@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -41,6 +42,28 @@ class Decision(models.TextChoices):
     CARRY_OVER = "carry_over", "Carry over"
     CHANGE = "change", "Change it"
     DROP = "drop", "Drop it"
+
+
+# A carry-over: the work taken into the next interval as a new, linked homework, as it was or changed.
+CARRYING_DECISIONS = (Decision.CARRY_OVER, Decision.CHANGE)
+
+
+def carry_over_counts(homework: Sequence[Homework]) -> dict[int, int]:
+    """How many times each homework's work has been carried over before it: the homework behind it on its
+    `carried_from` chain (0 = new). The one definition of the count every page shows; no query, so pass
+    the whole chain (an engagement's homework)."""
+    by_pk = {h.pk: h for h in homework}
+    counts: dict[int, int] = {}
+    for item in homework:
+        count, current, seen = 0, item, {item.pk}
+        while current.carried_from_id is not None and current.carried_from_id in by_pk:
+            current = by_pk[current.carried_from_id]
+            if current.pk in seen:
+                break
+            seen.add(current.pk)
+            count += 1
+        counts[item.pk] = count
+    return counts
 
 
 class HomeworkQuerySet(models.QuerySet["Homework"]):
@@ -175,6 +198,16 @@ class Homework(models.Model):
             current = Homework.objects.get(pk=current.carried_from_id)
             chain.append(current)
         return chain
+
+    @property
+    def was_carried_over(self) -> bool:
+        """Reviewed, and its work taken into the next interval (carried over as it was, or changed)."""
+        return self.decision in CARRYING_DECISIONS
+
+    def times_carried_over(self) -> int:
+        """How many times this work has been carried over to reach this homework (see `carry_over_counts`)."""
+        chain = self.carry_over_chain()
+        return carry_over_counts(chain)[self.pk]
 
     def days_left(self, today: dt.date | None = None) -> int:
         return (self.due_on - (today or timezone.localdate())).days

@@ -17,7 +17,7 @@ from legwork.coaching.models import AgendaItem, Engagement, Goal, Session
 from legwork.coaching.services import session_schedule
 from legwork.lib.rules import RuleBroken
 
-from .models import Decision, Homework, Outcome, ProgressEntry
+from .models import CARRYING_DECISIONS, Homework, Outcome, ProgressEntry, carry_over_counts
 from .signals import homework_change_requested, homework_confirmed, homework_proposed, progress_logged
 
 if TYPE_CHECKING:
@@ -228,11 +228,17 @@ def progress_log(
 
 
 def _raise_to_explore(engagement: Engagement, homework: Homework, text: str) -> AgendaItem | None:
+    """One open "to explore" point per carry-over chain. If one is open already, it is kept true (the
+    newest homework, the count as it stands now) instead of raised a second time."""
     chain_ids = [item.pk for item in homework.carry_over_chain()]
-    already = AgendaItem.objects.open().filter(
-        engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, homework_id__in=chain_ids
+    already = (
+        AgendaItem.objects.open()
+        .filter(engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, homework_id__in=chain_ids)
+        .first()
     )
-    if already.exists():
+    if already is not None:
+        already.text, already.homework = text, homework
+        already.save(update_fields=["text", "homework"])
         return None
     return AgendaItem.objects.create(
         engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, text=text, homework=homework
@@ -264,7 +270,7 @@ def homework_review(
             raise AlreadyReviewed(homework.title)
         homework.record_outcome(outcome=outcome, reason=reason, decision=decision, note=note, session=session)
         carried = None
-        if homework.decision in (Decision.CARRY_OVER, Decision.CHANGE):
+        if homework.decision in CARRYING_DECISIONS:
             # Both take the work into the new interval as a linked homework; "change" is then
             # edited together, and goes back to the client to confirm like any proposal.
             draft = HomeworkDraft(
@@ -279,27 +285,39 @@ def homework_review(
             carried = homework_propose(
                 engagement=homework.engagement, draft=draft, by=by, agreed_in=session, carried_from=homework
             )
-        _raise_if_keeps_not_happening(homework, carried)
+        raise_if_keeps_not_happening(homework, carried)
     return carried
 
 
-def _raise_if_keeps_not_happening(homework: Homework, carried: Homework | None) -> None:
-    """Carried over twice, or not done twice for the same reason: raise it "to explore", once."""
-    chain = homework.carry_over_chain()
-    times_carried = sum(1 for item in chain if item.decision == Decision.CARRY_OVER)
+def raise_if_keeps_not_happening(
+    homework: Homework, carried: Homework | None = None, *, now: dt.datetime | None = None
+) -> AgendaItem | None:
+    """Carried over twice, or not done twice for the same reason: raise it "to explore", once.
+
+    `homework` has just been reviewed; `carried` is the homework its work went on as, if any.
+    The count is `Homework.times_carried_over`, the one every page shows. `now` dates the
+    point (the demo writes its history with past dates).
+    """
+    anchor = carried or homework
+    chain = anchor.carry_over_chain()
+    times_carried = carry_over_counts(chain)[anchor.pk]
     same_reason = [
         item
         for item in chain
         if item.outcome == Outcome.NOT_DONE and homework.reason and item.reason == homework.reason
     ]
-    anchor = carried or homework
+    item = None
     if times_carried >= 2:
-        _raise_to_explore(
+        item = _raise_to_explore(
             homework.engagement, anchor, f"“{homework.title}” has been carried over {times_carried} times"
         )
     elif len(same_reason) >= 2:
-        _raise_to_explore(
+        item = _raise_to_explore(
             homework.engagement,
             anchor,
             f"“{homework.title}” not done {len(same_reason)} times: {homework.get_reason_display().lower()}",
         )
+    if item is not None and now is not None:
+        item.raised_at = now
+        item.save(update_fields=["raised_at"])
+    return item

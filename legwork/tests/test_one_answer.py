@@ -79,3 +79,70 @@ def test_confirming_through_the_api_again_is_accepted_and_tells_the_coach_once(
     assert heard == [homework.pk]
     reviewed = make_homework(alice_bob, outcome="done")
     assert client.post(f"/api/v1/homework/{reviewed.pk}/confirm").status_code == 409
+
+
+def test_the_coach_home_the_overview_and_the_api_read_one_caseload(
+    alice: User, alice_bob: Engagement, carol_dan: Engagement
+) -> None:
+    from conftest import make_engagement, make_user
+
+    paused = make_engagement(alice, make_user("pat@example.com"), status="paused")
+    make_engagement(alice, make_user("old@example.com"), status="ended")
+    make_homework(alice_bob)
+    make_homework(alice_bob, status=Homework.Status.CONFIRMED)
+    make_homework(alice_bob, outcome="done")
+    home = page(alice).get(reverse("home")).context["clients"]
+    overview = page(alice).get(reverse("coach_overview")).context["rows"]
+    results = api(alice).get("/api/v1/coach/clients").json()["results"]
+    assert {e.pk for e in home} == {row.engagement.pk for row in overview} == {r["id"] for r in results}
+    assert {e.pk for e in home} == {alice_bob.pk, paused.pk}
+    assert (
+        {e.pk: e.open_homework for e in home}
+        == {r["id"]: r["open_homework"] for r in results}
+        == {
+            alice_bob.pk: 2,
+            paused.pk: 0,
+        }
+    )
+
+
+def test_a_missed_or_cancelled_session_ends_no_interval_anywhere(alice_bob: Engagement, alice: User) -> None:
+    from conftest import make_progress, make_session
+    from legwork.insights.history import interval_before
+
+    now = timezone.now()
+    held = make_session(alice_bob, at=now - dt.timedelta(days=10), status="held")
+    make_session(alice_bob, at=now - dt.timedelta(days=3), status="missed")
+    make_session(alice_bob, at=now - dt.timedelta(days=2), status="cancelled")
+    upcoming = make_session(alice_bob, at=now + dt.timedelta(days=4))
+    homework = make_homework(alice_bob, status=Homework.Status.CONFIRMED, created_at=held.scheduled_at)
+    make_progress(homework, written_at=now - dt.timedelta(days=5))  # after the held one, before the missed one
+
+    assert alice_bob.current_interval_start(now) == held.scheduled_at
+    assert Engagement.objects.with_interval_start(now).get(pk=alice_bob.pk).interval_start == held.scheduled_at  # type: ignore[attr-defined]
+    assert upcoming.interval_start() == held.scheduled_at
+    assert interval_before(upcoming).start == held.scheduled_at
+    # The overview agrees: work was written in this interval, so the client is not silent.
+    [row] = page(alice).get(reverse("coach_overview")).context["rows"]
+    assert not row.silent
+
+
+def test_the_brief_and_the_engagement_page_count_carry_overs_the_same_way() -> None:
+    """The demo's stuck client keeps carrying one homework over: every page gives the same count."""
+    from legwork.coaching.demo import build_demo_practice
+    from legwork.coaching.models import AgendaItem, Session
+    from legwork.insights.pages import engagement_insights
+
+    practice = build_demo_practice()
+    stuck = practice.engagements["stuck"]
+    latest = Homework.objects.filter(engagement=stuck, title__startswith="Send the application").latest("created_at")
+    times = latest.times_carried_over()
+    data = engagement_insights(stuck)
+    [item] = AgendaItem.objects.open().filter(engagement=stuck, kind=AgendaItem.Kind.TO_EXPLORE)
+    assert f"carried over {times} times" in item.text
+    assert data.longest_carry == times
+    upcoming = Session.objects.filter(engagement=stuck, status="scheduled").get()
+    brief = page(practice.coach).get(reverse("brief", args=[upcoming.pk])).content.decode()
+    engagement_page = page(practice.coach).get(reverse("engagement", args=[stuck.pk])).content.decode()
+    assert f"carried over {times} times" in brief
+    assert f"one {times} times in a row" in engagement_page

@@ -14,7 +14,7 @@ from legwork.coaching.access import require_is_coach
 from legwork.coaching.models import Engagement, Invitation, Session
 from legwork.lib.http import AuthedHttpRequest
 
-from ..caseload import coach_clients
+from ..caseload import caseload
 from ..forms import ProgressForm
 from ..models import Homework
 
@@ -42,7 +42,7 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
         .select_related("engagement__client")
         .order_by("scheduled_at")
     )
-    clients = coach_clients(request.user)
+    clients = list(caseload(request.user))
     return render(
         request,
         "homework/coach_home.html",
