@@ -33,11 +33,14 @@ browser:
 	    echo "==> chromium not found: browser tests will be skipped (apt-get install chromium)"; \
 	  fi; }
 
+# Links in invitations, reminders, unsubscribes and printed feeds follow the address served here,
+# for the demo, the worker and the web server alike, unless SITE_ROOT is set.
+run: export SITE_ROOT ?= http://$(HOST):$(PORT)
 run: install
 	@$(PY) manage.py migrate --no-input
 	@$(PY) manage.py createcachetable
 	@$(PY) manage.py demo
-	@echo "==> Starting the worker and the web server on http://$(HOST):$(PORT) (Ctrl-C stops both)"
+	@echo "==> Starting the worker and the web server on http://$(HOST):$(PORT), links to $$SITE_ROOT (Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py worker & \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
