@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "legwork.exercises",
     "legwork.reminders",
     "legwork.insights",
-    "legwork.bench",
     "legwork.api",
     "legwork.exports",
     "django.contrib.admin",
