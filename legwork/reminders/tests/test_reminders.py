@@ -17,7 +17,7 @@ from legwork.homework.models import Homework
 from legwork.homework.services import HomeworkDraft, homework_confirm, homework_request_change, session_wrap_up
 from legwork.notebook.models import JournalEntry
 from legwork.reminders.models import Kind, OutboxMessage, Reminder
-from legwork.reminders.services import local_moment, reminders_plan
+from legwork.reminders.planning import local_moment, reminders_plan
 
 from .conftest import drain, set_prefs
 
