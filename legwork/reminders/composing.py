@@ -62,9 +62,7 @@ def compose_midpoint(reminder: Reminder, now: dt.datetime) -> bool:
     if session is None:
         return False
     engagement = session.engagement
-    previous = session.previous()
-    start = previous.ends_at if previous is not None else engagement.created_at
-    if ProgressEntry.objects.filter(engagement=engagement, written_at__gte=start).exists():
+    if ProgressEntry.objects.filter(engagement=engagement, written_at__gte=session.interval_start()).exists():
         return False
     reminder.items = _open_homework_items(session)
     if not reminder.items:

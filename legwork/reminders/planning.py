@@ -77,8 +77,7 @@ def _session_reminders(session: Session, prefs: dict[int, Preferences], now: dt.
             dedupe_key=f"coach_day:{coach.pk}:{coach_day:%Y%m%d}",
         )
     )
-    previous = session.previous()
-    start = previous.ends_at if previous is not None else engagement.created_at
+    start = session.interval_start()
     if session.scheduled_at - start >= MIN_INTERVAL_FOR_NUDGE:
         midpoint = start + (session.scheduled_at - start) / 2
         mid_day = midpoint.astimezone(client_zone).date()
