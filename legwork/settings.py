@@ -213,6 +213,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Legwork] "
 # count guards the password check on account deletion. A limited request answers 429.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    # Legwork's own: invitation emails a coach sends, and the join page's "email me the link".
+    "invitation_send": "30/h/user,100/d/user",
+    "invitation_resend": "3/h/key,20/h/ip",
 }
 # The reverse proxies in front of Legwork: only a connection from one of these may
 # say, in X-Forwarded-For, which address it forwards for. Loopback by default, for
