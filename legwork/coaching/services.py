@@ -16,6 +16,8 @@ from django.utils.crypto import constant_time_compare
 from legwork.accounts.models import User
 from legwork.homework.signals import session_scheduled
 from legwork.lib import emails
+from legwork.lib.dates import plan_problem
+from legwork.lib.rules import RuleBroken
 
 from .models import Engagement, Invitation, Session, hash_token
 
@@ -167,6 +169,9 @@ def invitation_join(*, token: str, signature: str, name: str, timezone_name: str
 def session_schedule(
     *, engagement: Engagement, scheduled_at: dt.datetime, by: User, duration_minutes: int = 60, meeting_url: str = ""
 ) -> Session:
+    """A new session, within the plan window (a year back to five years ahead: docs/loop.md)."""
+    if problem := plan_problem(scheduled_at):
+        raise RuleBroken(problem, field="scheduled_at")
     session = Session.objects.create(
         engagement=engagement, scheduled_at=scheduled_at, duration_minutes=duration_minutes, meeting_url=meeting_url
     )
