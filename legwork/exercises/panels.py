@@ -9,7 +9,7 @@ from django import template
 from legwork.lib.panels import panel
 
 from .answers import display_answers
-from .models import ExerciseAssignment
+from .models import HomeworkExercise
 
 if TYPE_CHECKING:
     from legwork.homework.models import Homework
@@ -18,16 +18,16 @@ if TYPE_CHECKING:
 @panel("homework.exercise", "exercises/_homework_panel.html")
 def homework_exercise(context: template.Context, homework: Homework) -> dict[str, Any]:
     """The homework's exercise: a link to fill it in (client), the latest answers and their history. Two queries."""
-    assignment = ExerciseAssignment.objects.filter(homework=homework).select_related("exercise").first()
-    if assignment is None:
-        return {"assignment": None}
-    fields = assignment.fields_snapshot
+    homework_exercise = HomeworkExercise.objects.filter(homework=homework).select_related("exercise").first()
+    if homework_exercise is None:
+        return {"homework_exercise": None}
+    fields = homework_exercise.fields_snapshot
     entries = list(
         homework.progress.filter(answers__isnull=False).select_related("author").order_by("-written_at", "-pk")[:20]
     )
     history = [{"entry": entry, "answers": display_answers(fields, entry.answers)} for entry in entries]
     return {
-        "assignment": assignment,
+        "homework_exercise": homework_exercise,
         "homework": homework,
         "is_client": homework.engagement.is_client(context["request"].user),
         "latest": history[0] if history else None,
