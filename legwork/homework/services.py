@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -211,7 +211,7 @@ def progress_log(
     occurred_on: dt.date | None = None,
     note: str = "",
     minutes: int | None = None,
-    answers: dict | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> ProgressEntry:
     """Record work on a homework. The server stamps when it was written.
 

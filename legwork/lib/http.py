@@ -24,5 +24,5 @@ class AuthedHttpRequest(HttpRequest):
     """The request a `login_required` view receives: a signed-in person, and htmx details."""
 
     # django-stubs resolves _User to settings.AUTH_USER_MODEL, so lib needs not name the accounts app.
-    user: _User  # type: ignore[assignment]
+    user: _User
     htmx: HtmxDetails

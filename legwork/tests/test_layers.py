@@ -91,9 +91,11 @@ def imports_in(source: str, package: list[str]) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         targets: list[list[str]] = []
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
         if isinstance(node, ast.Import):
             targets = [alias.name.split(".") for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             if node.level:
                 base = package[: len(package) - node.level + 1]
                 module = [*base, *(node.module.split(".") if node.module else [])]
@@ -110,7 +112,7 @@ def imports_in(source: str, package: list[str]) -> list[tuple[int, str]]:
 def model_references(path: Path) -> list[tuple[int, str]]:
     """(line, app label) for every related field naming a model as "label.Model"."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -129,7 +131,7 @@ def tag_libraries() -> dict[str, str]:
 
 
 def template_loads(path: Path) -> list[tuple[int, str]]:
-    found = []
+    found: list[tuple[int, str]] = []
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         for match in re.finditer(r"{%\s*load\s+([\w\s]+?)\s*%}", line):
             found.extend((number, library) for library in match.group(1).split())
@@ -154,7 +156,7 @@ def violations() -> list[str]:
         user = parts[0] if len(parts) > 1 and parts[0] in LEVEL else "(project)"
         where = str(path.relative_to(TEMPLATES.parent))
         for line, library in template_loads(path):
-            used = libraries.get(library)
+            used = libraries.get(library, "")
             if used and not may_use(user, used) and (where, "template", used) not in ALLOWED:
                 problems.append(f"{where}:{line} loads {{% load {library} %}} from {used} ({user} may not use {used})")
     return problems

@@ -19,7 +19,7 @@ from legwork.accounts.models import User
 from legwork.coaching.models import AgendaItem, Engagement, Session
 from legwork.homework.models import Homework, ProgressEntry
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def signed_in(user: User) -> Client:
