@@ -134,6 +134,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "legwork.lib.context_processors.site",
             ],
+            # {% load panels %}: how a higher app adds a part to a lower app's page (legwork/lib/panels.py).
+            "libraries": {"panels": "legwork.lib.panels"},
         },
     },
 ]

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from legwork.accounts.models import User
-from legwork.homework.signals import session_scheduled
 from legwork.lib import emails
 from legwork.lib.dates import plan_problem
 from legwork.lib.rules import RuleBroken
 
 from .models import Engagement, Invitation, Session, hash_token
+from .signals import session_scheduled
 
 logger = logging.getLogger(__name__)
 
@@ -130,11 +130,7 @@ def invitation_accept(*, token: str, client: User) -> Engagement:
             raise InvitationError("This invitation has already been used. Sign in to reach your coaching.")
         if invitation.coach_id == client.pk:
             raise InvitationError("This is your own invitation: send it to your client.")
-        engagement = (
-            Engagement.objects.filter(coach_id=invitation.coach_id, client=client)
-            .exclude(status=Engagement.Status.ENDED)
-            .first()
-        )
+        engagement = Engagement.objects.filter(coach_id=invitation.coach_id, client=client).current().first()
         if engagement is None:
             engagement = Engagement.objects.create(coach_id=invitation.coach_id, client=client)
         elif engagement.status == Engagement.Status.PAUSED:
