@@ -109,7 +109,8 @@ def invitation_for_setup(token: str, signature: str) -> Invitation:
 
 def invitation_is_for(invitation: Invitation, person: User) -> bool:
     """Whether the invitation was made for one of this person's verified addresses."""
-    return EmailAddress.objects.filter(user=person, email__iexact=invitation.email, verified=True).exists()
+    found: bool = EmailAddress.objects.filter(user=person, email__iexact=invitation.email, verified=True).exists()
+    return found
 
 
 def invitation_accept(*, token: str, client: User) -> Engagement:

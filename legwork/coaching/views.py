@@ -123,7 +123,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
     if request.method == "POST":
         if not ratelimit.consume(request, action="invitation_resend", key=f"invitation:{invitation.pk}"):
-            return ratelimit.respond_429(request)
+            limited: HttpResponse = ratelimit.respond_429(request)
+            return limited
         if not services.invitation_send(invitation=invitation, token=token):
             unsent = "The email could not be sent just now. Try again in a few minutes."
             return render(request, "coaching/join.html", {"invitation": invitation, "error": unsent}, status=503)
