@@ -22,6 +22,7 @@ from legwork.lib.emails import build_email
 
 from .models import Kind, OutboxMessage, Reminder, message_id_for
 from .services import unsubscribe_token
+from .text import one_line
 
 logger = logging.getLogger("legwork.reminders")
 
@@ -59,6 +60,7 @@ def render_outbox(reminder: Reminder) -> OutboxMessage:
     context = {
         "reminder": reminder,
         "recipient": recipient,
+        "name": one_line(recipient.display_name),
         "items": reminder.items,
         "link": settings.SITE_ROOT + reminder.link if reminder.link else settings.SITE_ROOT,
         "preferences_url": settings.SITE_ROOT + reverse("reminders_preferences"),
@@ -72,7 +74,7 @@ def render_outbox(reminder: Reminder) -> OutboxMessage:
         message_id=message_id,
         reminder=reminder,
         to=recipient.email,
-        subject=email.subject[:300],
+        subject=one_line(str(email.subject)),
         text=str(email.body),
         html=str(html),
         headers=headers,

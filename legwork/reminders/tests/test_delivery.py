@@ -17,7 +17,7 @@ from conftest import make_homework, make_user
 from legwork.reminders import delivery
 from legwork.reminders.delivery import _email, outbox_send, send_allowance
 from legwork.reminders.models import Kind, OutboxMessage, Reminder
-from legwork.reminders.outbox import outbox_claim, outbox_mark_sent, render_outbox
+from legwork.reminders.outbox import outbox_claim, outbox_mark_sent, outbox_renew, render_outbox
 from legwork.reminders.worker import WorkerLoop
 
 from .faulty_smtp import FaultySMTP
@@ -45,7 +45,7 @@ def queue_emails(user: Any, count: int) -> list[OutboxMessage]:
 
 def test_it_sends_a_batch_without_renewing_a_lease_that_covers_it(alice: Any) -> None:
     queue_emails(alice, 3)
-    with mock.patch.object(delivery, "outbox_renew", wraps=delivery.outbox_renew) as renew:
+    with mock.patch("legwork.reminders.delivery.outbox_renew", wraps=outbox_renew) as renew:
         assert outbox_send(worker="w1", lease=dt.timedelta(minutes=5)).tried == 3
     assert renew.call_count == 0
     assert len(mail.outbox) == 3
@@ -56,7 +56,7 @@ def test_it_sends_a_batch_without_renewing_a_lease_that_covers_it(alice: Any) ->
 def test_it_renews_the_lease_before_a_send_that_could_outlast_it(alice: Any) -> None:
     queue_emails(alice, 3)
     lease = send_allowance() / 2  # shorter than one send may take: renewed before every message
-    with mock.patch.object(delivery, "outbox_renew", wraps=delivery.outbox_renew) as renew:
+    with mock.patch("legwork.reminders.delivery.outbox_renew", wraps=outbox_renew) as renew:
         assert outbox_send(worker="w1", lease=lease).tried == 3
     assert renew.call_count == 3
     assert len(mail.outbox) == 3
@@ -171,8 +171,6 @@ def test_an_address_django_refuses_fails_at_once_and_the_batch_goes_on(alice: An
 
 
 def test_sending_starts_before_every_due_reminder_is_rendered(alice_bob: Any) -> None:
-    from legwork.reminders import dispatch
-
     from .conftest import drain, set_prefs
 
     coach = alice_bob.coach
@@ -195,7 +193,7 @@ def test_sending_starts_before_every_due_reminder_is_rendered(alice_bob: Any) ->
         sent_when_rendered.append(len(mail.outbox))
         return render_outbox(reminder)
 
-    with mock.patch.object(dispatch, "render_outbox", render):
+    with mock.patch("legwork.reminders.dispatch.render_outbox", render):
         drain(WorkerLoop(batch=20))
     assert len(mail.outbox) == 120
     assert sent_when_rendered[-1] >= 100  # the last one was rendered after the first hundred had gone out

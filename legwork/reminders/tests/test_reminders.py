@@ -382,7 +382,6 @@ def test_two_workers_settling_at_once_keep_the_daily_cap(alice_bob: Any) -> None
 
     from django.db import connection, connections
 
-    from legwork.reminders import dispatch
     from legwork.reminders.dispatch import reminders_dispatch
 
     if connection.vendor != "postgresql":
@@ -392,7 +391,7 @@ def test_two_workers_settling_at_once_keep_the_daily_cap(alice_bob: Any) -> None
     for key in ("one", "two"):
         Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key=key)
     both_deciding = threading.Barrier(2, timeout=3)
-    render = dispatch.render_outbox
+    from legwork.reminders.outbox import render_outbox as render
 
     def render_together(reminder: Reminder) -> OutboxMessage:
         # Each holds its transaction open until the other one got this far too; with the fix the other one
@@ -409,7 +408,7 @@ def test_two_workers_settling_at_once_keep_the_daily_cap(alice_bob: Any) -> None
 
     from unittest import mock
 
-    with mock.patch.object(dispatch, "render_outbox", render_together):
+    with mock.patch("legwork.reminders.dispatch.render_outbox", render_together):
         threads = [threading.Thread(target=settle_one) for _ in range(2)]
         for thread in threads:
             thread.start()
@@ -417,3 +416,24 @@ def test_two_workers_settling_at_once_keep_the_daily_cap(alice_bob: Any) -> None
             thread.join(30)
     assert OutboxMessage.objects.filter(to=bob.email).count() == 1
     assert sorted(Reminder.objects.values_list("status", flat=True)) == ["inbox", "queued"]
+
+
+def test_line_breaks_in_names_and_titles_neither_stop_the_email_nor_forge_lines(
+    alice_bob: Any, smtp_settings: Any
+) -> None:
+    bob, alice = alice_bob.client, alice_bob.coach
+    bob.name = "Bob\r\nBcc: eve@example.com"
+    bob.save(update_fields=["name"])
+    alice.name = "Alice\rCoach"
+    alice.save(update_fields=["name"])
+    set_prefs(alice, emails_per_day=0)
+    homework = make_homework(alice_bob, "Ask Dana & Sam\r\nBcc: eve@example.com\nSubject: forged")
+    with time_machine.travel(NOON, tick=False):
+        homework_confirm(homework=homework, by=bob)
+        drain()
+    [message] = smtp_settings.messages
+    assert message["Subject"] == "Bob Bcc: eve@example.com is in: “Ask Dana & Sam Bcc: eve@example.com Subject: forged”"
+    assert message["Bcc"] is None
+    body = message.get_body(("plain",)).get_content()
+    assert not [line for line in body.splitlines() if line.startswith(("Bcc:", "Subject:"))]
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
