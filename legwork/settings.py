@@ -83,6 +83,7 @@ SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Legwork"
 
 INSTALLED_APPS = [
+    "legwork.lib",
     "legwork.accounts",
     "legwork.coaching",
     "legwork.homework",
@@ -118,6 +119,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "legwork.accounts.middleware.TimezoneMiddleware",
+    # Innermost, so a write request is one transaction around the view alone (lib/middleware.py).
+    "legwork.lib.middleware.AtomicWritesMiddleware",
 ]
 
 ROOT_URLCONF = "legwork.urls"

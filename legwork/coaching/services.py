@@ -69,8 +69,10 @@ def invitation_send(*, invitation: Invitation, token: str) -> bool:
             "invitation",
             invitation.email,
             {"coach": invitation.coach, "invitation": invitation, "url": invitation_setup_url(invitation, token)},
+            to_name=invitation.name,
         )
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError, ValueError):
+        # ValueError: an address or header the email library refuses (the rest is built by it, never by hand).
         logger.exception("Could not email the invitation %s", invitation.pk)
         return False
     return True

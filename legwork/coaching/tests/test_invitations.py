@@ -57,7 +57,7 @@ def test_it_stores_only_a_hash_of_the_token_and_expires_in_two_weeks(alice: User
 def test_it_emails_the_link_over_smtp(smtp_settings: Any, alice: User) -> None:
     invitation, token = services.invitation_create(coach=alice, email="nia@example.com", name="Nia")
     [message] = smtp_settings.messages
-    assert message["To"] == "nia@example.com"
+    assert message["To"] == "Nia <nia@example.com>"
     assert "Alice Coach invites you to Legwork" in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()

@@ -590,8 +590,8 @@ def test_session_page_query_count_does_not_grow_with_homework_or_wrap_up_rows(
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     with CaptureQueriesContext(connection) as with_rows:
         assert client.post(reverse("session_wrap_up", args=[later.pk]), more_rows).status_code == 200
-    # The same page plus the POST's own session read; never one query per row.
-    assert len(with_rows) <= len(many) + 2
+    # The same page plus the POST's own session read and its transaction (savepoint, release); never one per row.
+    assert len(with_rows) <= len(many) + 4
 
 
 @pytest.mark.django_db
