@@ -1,4 +1,4 @@
-"""The exercise editor (a form over the list of fields), import, and hand-over forms."""
+"""The exercise editor (a form over the list of fields), import, and propose-as-homework forms."""
 
 from __future__ import annotations
 
@@ -157,8 +157,8 @@ class ClientChoiceField(forms.ModelChoiceField):
         return obj.client.display_name
 
 
-class AssignForm(forms.Form):
-    engagement = ClientChoiceField(queryset=Engagement.objects.none(), label="Hand over to", empty_label=None)
+class ProposeForm(forms.Form):
+    engagement = ClientChoiceField(queryset=Engagement.objects.none(), label="Propose to", empty_label=None)
     title = forms.CharField(max_length=200, required=False, label="Homework title (optional)")
     due_on = WindowedDateField(
         plan=True,
@@ -170,9 +170,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, coach: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: ClientChoiceField = self.fields["engagement"]  # type: ignore[assignment]
-        field.queryset = (
-            Engagement.objects.filter(coach=coach).exclude(status=Engagement.Status.ENDED).select_related("client")
-        )
+        field.queryset = Engagement.objects.filter(coach=coach).current().select_related("client")
 
 
 def new_slug(title: str, exercise: Exercise | None) -> str:
@@ -181,4 +179,4 @@ def new_slug(title: str, exercise: Exercise | None) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slugify(title)).strip("-")[:60].strip("-") or "exercise"
 
 
-__all__ = ["SIMPLE_TYPES", "AssignForm", "ExerciseForm", "FieldFormSet", "ImportForm"]
+__all__ = ["SIMPLE_TYPES", "ProposeForm", "ExerciseForm", "FieldFormSet", "ImportForm"]

@@ -8,31 +8,25 @@ with the block's RRULE and a VTIMEZONE, so 09:00 stays 09:00 local across DST.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from legwork.coaching.models import Session
 from legwork.homework.models import Homework
 
-from .services import url_or
+from .text import one_line
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
 
 PAST = dt.timedelta(days=90)
 FUTURE = dt.timedelta(days=366)
-LINE_BREAKS = re.compile(r"[\r\n\x00-\x1f\x7f\u2028\u2029]+")
-
-
-def one_line(text: str) -> str:
-    """Text for a summary: control characters and line breaks become spaces, so nothing can start a new line."""
-    return LINE_BREAKS.sub(" ", text).strip()[:200]
 
 
 def _uid(kind: str, pk: object) -> str:
@@ -44,7 +38,7 @@ def _event(uid: str, summary: str, stamp: dt.datetime, url: str) -> icalendar.Ev
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("summary", one_line(summary))
+    event.add("summary", one_line(summary, 200))
     event.add("url", settings.SITE_ROOT + url)
     return event
 
@@ -98,7 +92,7 @@ def feed_calendar(user: User, *, show_titles: bool, now: dt.datetime | None = No
         summary = "Thinking time"
         if show_titles and block.note:
             summary = f"Thinking time: {block.note}"
-        event = _event(_uid("thinking", block.pk), summary, now, url_or("thinking_time", [], "home"))
+        event = _event(_uid("thinking", block.pk), summary, now, reverse("thinking_time"))
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=block.duration_minutes))
         event.add("rrule", icalendar.vRecur.from_ical(block.rrule))

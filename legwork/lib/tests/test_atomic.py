@@ -10,8 +10,8 @@ from django.test import Client
 from conftest import make_homework
 from legwork.accounts.models import User
 from legwork.coaching.models import Engagement
-from legwork.homework import views
 from legwork.homework.models import ProgressEntry
+from legwork.homework.views import homework as views
 
 
 def _fail_after_the_write(*args: Any, **kwargs: Any) -> Any:
