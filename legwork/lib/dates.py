@@ -109,10 +109,9 @@ class WindowedDateTimeField(forms.DateTimeField):
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if isinstance(value, dt.datetime):
-            # The wall-clock day as typed: no conversion to another zone, so nothing can overflow.
-            if problem := plan_problem(value) if self.plan else window_problem(value):
-                raise ValidationError(problem, code="date_window")
+        # The wall-clock day as typed: no conversion to another zone, so nothing can overflow.
+        if isinstance(value, dt.datetime) and (problem := plan_problem(value) if self.plan else window_problem(value)):
+            raise ValidationError(problem, code="date_window")
 
 
 def add_days(day: dt.date, days: int) -> dt.date:

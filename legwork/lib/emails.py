@@ -50,7 +50,8 @@ def build_email(
         subject,
         text,
         settings.DEFAULT_FROM_EMAIL,
-        [recipient(to, to_name)],  # type: ignore[list-item]
+        # The library writes "Name <address>", quoted and encoded; Django parses it back with the same library.
+        [str(recipient(to, to_name))],
         headers=extra,
     )
     message.attach_alternative(html, "text/html")

@@ -134,7 +134,7 @@ def test_it_loads_the_builtins_into_the_database_read_only() -> None:
 
 
 def test_it_refuses_anchors_and_aliases_before_expanding_them() -> None:
-    """"Billion laughs": levels of aliases (nine of them made a 15 MB error message from a small file)."""
+    """ "Billion laughs": levels of aliases (nine of them made a 15 MB error message from a small file)."""
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 5)]
     text = "\n".join(lines) + "\nslug: laughs\n"

@@ -10,8 +10,8 @@ from django.test import Client
 from conftest import make_homework
 from legwork.accounts.models import User
 from legwork.coaching.models import Engagement
-from legwork.homework import views
 from legwork.homework.models import ProgressEntry
+from legwork.homework.views import homework as views
 
 
 def _fail_after_the_write(*args: Any, **kwargs: Any) -> Any:
@@ -27,12 +27,16 @@ def test_a_request_that_fails_after_saving_keeps_nothing(
     client.force_login(bob)
     client.raise_request_exception = False
     prefix = f"progress-{homework.pk}"
-    response = client.post(f"/homework/{homework.pk}/progress/", {f"{prefix}-note": "Called Sam", f"{prefix}-minutes": 15})
+    response = client.post(
+        f"/homework/{homework.pk}/progress/", {f"{prefix}-note": "Called Sam", f"{prefix}-minutes": 15}
+    )
     assert response.status_code == 500
     assert not ProgressEntry.objects.exists()
 
     monkeypatch.undo()
-    response = client.post(f"/homework/{homework.pk}/progress/", {f"{prefix}-note": "Called Sam", f"{prefix}-minutes": 15})
+    response = client.post(
+        f"/homework/{homework.pk}/progress/", {f"{prefix}-note": "Called Sam", f"{prefix}-minutes": 15}
+    )
     assert response.status_code == 302
     assert ProgressEntry.objects.count() == 1
 

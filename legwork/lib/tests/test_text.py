@@ -72,7 +72,8 @@ def test_stored_line_breaks_and_ampersands_come_out_as_one_plain_subject(smtp_se
     assert services.invitation_send(invitation=invitation, token=token)
     [message] = smtp_settings.messages
     assert message["Subject"] == "O'Brien & Co Bcc: eve@example.com invites you to Legwork"
-    assert message["Bcc"] is None and message["Cc"] is None
+    assert message["Bcc"] is None
+    assert message["Cc"] is None
     assert message["To"].addresses[0].display_name == "Nia Cc: eve@example.com"
     assert "&amp;" not in message.get_body(("plain",)).get_content()
 
