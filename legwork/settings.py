@@ -7,6 +7,7 @@ ALLOWED_HOSTS and the EMAIL_* variables.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -53,6 +54,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_networks(name: str, default: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated IP addresses or networks (`10.0.0.0/8`)."""
+    networks = []
+    for value in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {value!r} is not an IP address or network") from None
+    return networks
+
+
 def _secret_key() -> str:
     if key := env_str("SECRET_KEY"):
         return key
@@ -71,6 +83,7 @@ SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Legwork"
 
 INSTALLED_APPS = [
+    "legwork.lib",
     "legwork.accounts",
     "legwork.coaching",
     "legwork.homework",
@@ -78,7 +91,6 @@ INSTALLED_APPS = [
     "legwork.exercises",
     "legwork.reminders",
     "legwork.insights",
-    "legwork.bench",
     "legwork.api",
     "legwork.exports",
     "django.contrib.admin",
@@ -97,6 +109,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "legwork.lib.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +119,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "legwork.accounts.middleware.TimezoneMiddleware",
+    # Innermost, so a write request is one transaction around the view alone (lib/middleware.py).
+    "legwork.lib.middleware.AtomicWritesMiddleware",
 ]
 
 ROOT_URLCONF = "legwork.urls"
@@ -123,6 +138,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "legwork.lib.context_processors.site",
             ],
+            # {% load panels %}: how a higher app adds a part to a lower app's page (legwork/lib/panels.py).
+            "libraries": {"panels": "legwork.lib.panels"},
         },
     },
 ]
@@ -189,15 +206,29 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# A password reset for an address with no account sends nothing (the page says the
+# same either way): otherwise anyone could have Legwork mail any address at will.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "legwork.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "legwork.accounts.forms.CoachSignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Legwork] "
+# Limits count per client address (see TRUSTED_PROXIES) and, for failed sign-ins,
+# per account *and* address (legwork.accounts.adapter): a stranger's wrong
+# passwords lock out the stranger, never the account's owner. The same failure
+# count guards the password check on account deletion. A limited request answers 429.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    # Legwork's own: invitation emails a coach sends, and the join page's "email me the link".
+    "invitation_send": "30/h/user,100/d/user",
+    "invitation_resend": "3/h/key,20/h/ip",
 }
+# The reverse proxies in front of Legwork: only a connection from one of these may
+# say, in X-Forwarded-For, which address it forwards for. Loopback by default, for
+# a proxy on the same machine (a Unix socket counts as loopback).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legwork"
 
@@ -245,11 +276,43 @@ if env_bool("TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# No page uses a camera, microphone, location, payment or any such feature, and
+# nothing embedded may ask for one. The invitations page copies a link with the
+# clipboard, which the browser allows a page of its own origin by default.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+)
 
 LOGGING = {
     "version": 1,

@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+
+from legwork.lib.dates import CEILING, FLOOR, validate_date_window
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -30,6 +33,19 @@ class EngagementQuerySet(models.QuerySet["Engagement"]):
         """Active or paused: the engagements still running (ended ones are history)."""
         return self.exclude(status=Engagement.Status.ENDED)
 
+    def with_interval_start(self, now: dt.datetime | None = None) -> EngagementQuerySet:
+        """Annotate `interval_start`: where each engagement's current interval began, in the same query.
+
+        The same definition as `Engagement.current_interval_start`, written as a subquery for lists.
+        """
+        last = (
+            Session.objects.taking_place()
+            .filter(engagement=OuterRef("pk"), scheduled_at__lte=now or timezone.now())
+            .order_by("-scheduled_at")
+            .values("scheduled_at")[:1]
+        )
+        return self.annotate(interval_start=Coalesce(Subquery(last), F("created_at")))
+
 
 class Engagement(models.Model):
     """One coaching relationship: one coach, one client, its goals and sessions."""
@@ -42,7 +58,7 @@ class Engagement(models.Model):
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_engagements")
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_engagements")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    started_on = models.DateField(default=timezone.localdate)
+    started_on = models.DateField(default=timezone.localdate, validators=[validate_date_window])
     ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -72,6 +88,26 @@ class Engagement(models.Model):
 
     def next_session(self) -> Session | None:
         return self.sessions.filter(status=Session.Status.SCHEDULED).order_by("scheduled_at").first()
+
+    def interval_start_after(self, previous: Session | None, *, until: dt.datetime) -> dt.datetime:
+        """Where an interval that runs to `until` began: the start of `previous`, the last session before it
+        that took place; for the first interval, when the engagement began. No query."""
+        if previous is not None:
+            return previous.scheduled_at
+        return min(self.created_at, until)
+
+    def current_interval_start(self, now: dt.datetime | None = None) -> dt.datetime:
+        """Where the interval running now began: at the start of the last session that took place
+        (held, or scheduled and due; cancelled and missed ones end no interval), else when the
+        engagement began. It runs to the next session. See "interval" in docs/loop.md."""
+        last = (
+            Session.objects.taking_place()
+            .filter(engagement_id=self.pk, scheduled_at__lte=now or timezone.now())
+            .order_by("-scheduled_at")
+            .only("scheduled_at")
+            .first()
+        )
+        return last.scheduled_at if last is not None else self.created_at
 
     def last_held_session(self) -> Session | None:
         return self.sessions.filter(status=Session.Status.HELD).order_by("-scheduled_at").first()
@@ -126,7 +162,7 @@ class Session(models.Model):
         MISSED = "missed", "Missed"
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="sessions")
-    scheduled_at = models.DateTimeField()
+    scheduled_at = models.DateTimeField(validators=[validate_date_window])
     duration_minutes = models.PositiveSmallIntegerField(default=60)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     agenda = models.TextField(blank=True, max_length=5000)
@@ -156,6 +192,11 @@ class Session(models.Model):
     def ends_at(self) -> dt.datetime:
         return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
 
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        """Whether the session's start time has come: from then it can be reviewed and wrapped up,
+        and its reflection is closed. Its scheduled time, not its status, decides."""
+        return self.scheduled_at <= (now or timezone.now())
+
     def previous(self) -> Session | None:
         """The session that began this one's interval: the last one before it that took place."""
         return (
@@ -174,9 +215,7 @@ class Session(models.Model):
         Pass `previous` when it is already known, to save the query.
         """
         previous = previous if previous is not None else self.previous()
-        if previous is not None:
-            return previous.scheduled_at
-        return min(self.engagement.created_at, self.scheduled_at)
+        return self.engagement.interval_start_after(previous, until=self.scheduled_at)
 
     def following(self) -> Session | None:
         """The next scheduled session after this one, if it has been set."""
@@ -193,7 +232,14 @@ class Session(models.Model):
         Counted in the coach's zone, so 17:30 stays 17:30 when the clocks change in between.
         """
         now = now or timezone.now()
-        suggestion = self.scheduled_at.astimezone(self.engagement.coach.zone) + dt.timedelta(days=14)
+        zone = self.engagement.coach.zone
+        if not FLOOR <= self.scheduled_at.date() <= CEILING:
+            # Stored before dates were range-checked: suggest from now instead of overflowing.
+            return (now.astimezone(zone) + dt.timedelta(days=14)).astimezone(dt.UTC)
+        suggestion = self.scheduled_at.astimezone(zone) + dt.timedelta(days=14)
+        if suggestion <= now:
+            # Whole weeks at a time; aware arithmetic keeps the coach's wall-clock time.
+            suggestion += dt.timedelta(days=7 * ((now - suggestion).days // 7 + 1))
         while suggestion <= now:
             suggestion += dt.timedelta(days=7)
         return suggestion.astimezone(dt.UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import Exercise, ExerciseAssignment
+from .models import Exercise, HomeworkExercise
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -17,10 +17,10 @@ def coach_exercises(coach: User) -> dict[str, Any]:
 
 def engagement_exercises(engagement: Engagement) -> dict[str, Any]:
     """Which homework carried which exercise, with the questions it was given (answers are in its progress)."""
-    assignments = ExerciseAssignment.objects.filter(homework__engagement=engagement).select_related("exercise")
+    homework_exercises = HomeworkExercise.objects.filter(homework__engagement=engagement).select_related("exercise")
     return {
-        "exercise_assignments": [
+        "homework_exercises": [
             {"homework_id": item.homework_id, "exercise": item.exercise.title, "fields": item.fields_snapshot}
-            for item in assignments
+            for item in homework_exercises
         ]
     }

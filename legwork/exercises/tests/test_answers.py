@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -7,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from legwork.exercises.models import Exercise
-from legwork.exercises.services import exercise_assign
+from legwork.exercises.services import exercise_propose
 from legwork.homework.models import Homework, ProgressEntry
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,11 @@ FIELDS = [
 @pytest.fixture
 def homework(alice: Any, alice_bob: Any) -> Homework:
     exercise = Exercise.objects.create(owner=alice, slug="all", title="All the types", fields=FIELDS)
-    homework = exercise_assign(exercise=exercise, engagement=alice_bob, by=alice)
+    homework = exercise_propose(exercise=exercise, engagement=alice_bob, by=alice)
     homework.confirm()
+    # Agreed before the sittings these tests travel back to: progress is never dated before agreement.
+    Homework.objects.filter(pk=homework.pk).update(created_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    homework.refresh_from_db()
     return homework
 
 
@@ -150,7 +154,7 @@ def test_it_forbids_the_coach_to_answer_for_the_client(client: Any, alice: Any, 
 
 
 def test_it_keeps_the_questions_a_homework_was_given(client: Any, alice: Any, bob: Any, homework: Homework) -> None:
-    exercise = homework.exercise_assignment.exercise
+    exercise = homework.homework_exercise.exercise
     exercise.fields = [{"name": "other", "label": "Something else entirely", "type": "short_text"}]
     exercise.save()
     client.force_login(bob)
