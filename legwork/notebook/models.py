@@ -210,11 +210,15 @@ class ThinkingTimeBlock(models.Model):
         offset from before the change (fold=0), i.e. it happens an hour "later" on the clock.
         """
         zone = self.zone
+        start = max(start, self.created_at)  # a block has no occurrences from before it existed
+        if start >= end:
+            return []
         local_start = start.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=1)
         local_end = end.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
+        # The rule counts from the day the block was made (dateutil, unlike RFC 5545, lists DTSTART only when
+        # it fits the rule), so an INTERVAL=2 keeps its weeks.
         created_local = timezone.localtime(self.created_at, zone).date()
-        dtstart = dt.datetime.combine(min(created_local, local_start.date()), self.start_time)
-        rule = dateutil_rrule.rrulestr(self.rrule, dtstart=dtstart)
+        rule = dateutil_rrule.rrulestr(self.rrule, dtstart=dt.datetime.combine(created_local, self.start_time))
         result = []
         for naive in rule.between(local_start, local_end, inc=True):  # type: ignore[union-attr]
             when = naive.replace(tzinfo=zone).astimezone(dt.UTC)

@@ -63,13 +63,16 @@ class _Watchdog:
         self._sock: socket.socket | None = None
         self._at = 0.0
         self._fired = False
+        self._idle = False
         self._thread: threading.Thread | None = None
 
     def _run(self) -> None:
         with self._condition:
             while True:
                 if self._sock is None:
+                    self._idle = True
                     self._condition.wait()
+                    self._idle = False
                     continue
                 left = self._at - time.monotonic()
                 if left > 0:
@@ -86,7 +89,10 @@ class _Watchdog:
                 self._thread = threading.Thread(target=self._run, name="smtp-deadline", daemon=True)
                 self._thread.start()
             self._sock, self._at, self._fired = sock, time.monotonic() + seconds, False
-            self._condition.notify()
+            # Wake the thread only when it waits for nothing: one waiting on an earlier deadline wakes then,
+            # finds this later one and waits again, so a busy worker costs it about one wake-up per deadline.
+            if self._idle:
+                self._condition.notify()
 
     def disarm(self) -> bool:
         """Stop watching; True if the deadline had passed and the socket was shut down."""

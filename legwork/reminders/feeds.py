@@ -21,12 +21,20 @@ from legwork.coaching.models import Session
 from legwork.homework.models import Homework
 
 from .text import one_line
+from .vtimezone import vtimezone
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
 
 PAST = dt.timedelta(days=90)
 FUTURE = dt.timedelta(days=366)
+
+
+def feed_years(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The whole years a feed's time zone definitions cover: from its first event's year to a year past its last."""
+    first = (now - PAST).year
+    last = (now + FUTURE).year + 1
+    return dt.datetime(first, 1, 1, tzinfo=dt.UTC), dt.datetime(last + 1, 1, 1, tzinfo=dt.UTC)
 
 
 def _uid(kind: str, pk: object) -> str:
@@ -73,7 +81,7 @@ def feed_calendar(user: User, *, show_titles: bool, now: dt.datetime | None = No
 
     homework = (
         Homework.objects.open()
-        .filter(mine, due_on__gte=(now - PAST).date())
+        .filter(mine, due_on__gte=(now - PAST).date(), due_on__lt=(now + FUTURE).date())
         .exclude(engagement__status="ended")
         .order_by("due_on", "pk")
     )
@@ -85,10 +93,14 @@ def feed_calendar(user: User, *, show_titles: bool, now: dt.datetime | None = No
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
 
+    zones: set[str] = set()
     for block in ThinkingTimeBlock.objects.active().filter(client=user).order_by("pk"):
+        # RFC 5545 counts DTSTART as an occurrence: it must be the block's first real one, not the day it was made.
+        first = block.next_occurrence(block.created_at - dt.timedelta(seconds=1))
+        if first is None:
+            continue
         zone = block.zone
-        created = timezone.localtime(block.created_at, zone).date()
-        start = dt.datetime.combine(created, block.start_time, tzinfo=zone)
+        start = first.astimezone(zone)
         summary = "Thinking time"
         if show_titles and block.note:
             summary = f"Thinking time: {block.note}"
@@ -98,6 +110,10 @@ def feed_calendar(user: User, *, show_titles: bool, now: dt.datetime | None = No
         event.add("rrule", icalendar.vRecur.from_ical(block.rrule))
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
+        zones.add(str(zone.key))
 
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    first_year, after_last = feed_years(now)
+    for name in sorted(zones):
+        if name != "UTC":
+            calendar.add_component(vtimezone(name, first_year, after_last))
+    return bytes(calendar.to_ical())

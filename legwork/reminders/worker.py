@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import socket
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from legwork.lib.jobs import jobs_run
@@ -17,6 +19,7 @@ from .dispatch import reminders_dispatch
 from .planning import reminders_plan
 
 PLAN_EVERY = dt.timedelta(minutes=1)
+logger = logging.getLogger("legwork.reminders")
 
 
 @dataclass
@@ -28,6 +31,8 @@ class WorkerLoop:
     batch: int = 50
     stop_requested: bool = False
     last_planned: dt.datetime | None = None
+    # Reminders settled per transaction when smaller than `batch`, after lost database connections.
+    settle_batch: int = 0
 
     def __post_init__(self) -> None:
         # One message may take up to the SMTP timeout; the lease must outlast it or two workers could send it.
@@ -35,6 +40,26 @@ class WorkerLoop:
 
     def stopping(self) -> bool:
         return self.stop_requested
+
+    def _dispatch(self) -> int:
+        """Settle a batch; after a lost database connection, reconnect and try again with a smaller one.
+
+        A batch is one transaction, and one cut short by a lost connection is rolled back whole, so a
+        database that drops connections every second must still see batches small enough to commit.
+        """
+        try:
+            settled = reminders_dispatch(now=timezone.now(), batch=self.settle_batch or self.batch)
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                raise
+            with contextlib.suppress(OperationalError, InterfaceError):
+                connection.close()
+            self.settle_batch = max(1, (self.settle_batch or self.batch) // 2)
+            logger.warning("Database connection lost while settling; trying %s at a time", self.settle_batch)
+            return 0
+        if self.settle_batch:
+            self.settle_batch = min(self.batch, self.settle_batch * 2)
+        return settled
 
     def step(self) -> int:
         """One pass over everything due. Returns how much work was done (0: nothing was due)."""
@@ -49,7 +74,7 @@ class WorkerLoop:
         # still to be rendered, not after all of them. A server that looks unwell is left until the next pass.
         sending = True
         while not self.stopping():
-            settled = reminders_dispatch(now=timezone.now(), batch=self.batch)
+            settled = self._dispatch()
             tried = 0
             while sending and not self.stopping():
                 sent = outbox_send(worker=self.worker, lease=self.lease, batch=self.batch, stopping=self.stopping)

@@ -115,3 +115,43 @@ def test_it_shows_a_coach_only_their_own_sessions_and_a_client_only_theirs(alice
 def test_it_leaves_out_another_persons_thinking_time(bob: Any, dan: Any) -> None:
     ThinkingTimeBlock.objects.create(client=dan, start_time=dt.time(9), timezone="Europe/London")
     assert events(fetch(feed_regenerate(user=bob))) == []
+
+
+def test_a_thinking_time_blocks_dtstart_is_its_first_real_occurrence(bob: Any) -> None:
+    import time_machine
+
+    wednesday = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
+    with time_machine.travel(wednesday, tick=False):
+        block = ThinkingTimeBlock.objects.create(
+            client=bob, rrule="FREQ=WEEKLY;BYDAY=SA", start_time=dt.time(9), timezone="Europe/London"
+        )
+        [event] = events(fetch(feed_regenerate(user=bob)))
+    assert event.decoded("DTSTART") == dt.datetime(2026, 1, 17, 9, tzinfo=block.zone)  # the Saturday, not Wednesday
+
+
+def test_a_blocks_own_expansion_lists_nothing_from_before_it_existed(bob: Any) -> None:
+    made = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
+    block = ThinkingTimeBlock.objects.create(
+        client=bob, rrule="FREQ=DAILY", start_time=dt.time(9), timezone="Europe/London", created_at=made
+    )
+    days = block.occurrences_between(made - dt.timedelta(days=3), made + dt.timedelta(days=2))
+    assert days == [dt.datetime(2026, 1, 15, 9, tzinfo=dt.UTC), dt.datetime(2026, 1, 16, 9, tzinfo=dt.UTC)]
+
+
+def test_the_feed_survives_dates_at_the_end_of_time(alice_bob: Any) -> None:
+    from legwork.homework.models import Homework
+
+    make_homework(alice_bob, "Someday")
+    Homework.objects.update(due_on=dt.date(9999, 12, 31))
+    make_session(alice_bob, at=dt.datetime(9999, 12, 31, 23, 30, tzinfo=dt.UTC))
+    for person in (alice_bob.client, alice_bob.coach):
+        assert events(fetch(feed_regenerate(user=person))) == []
+
+
+def test_the_feeds_vtimezone_starts_summer_time_on_time(bob: Any) -> None:
+    ThinkingTimeBlock.objects.create(client=bob, start_time=dt.time(9), timezone="Europe/London")
+    calendar = icalendar.Calendar.from_ical(fetch(feed_regenerate(user=bob)).content)
+    [zone] = calendar.walk("VTIMEZONE")
+    [daylight] = [part for part in zone.subcomponents if part.name == "DAYLIGHT"]
+    assert daylight.decoded("DTSTART").time() == dt.time(1)  # 01:00 GMT, the last Sunday of March
+    assert "BYDAY=-1SU" in str(daylight["RRULE"].to_ical())

@@ -423,3 +423,131 @@ def test_a_slow_server_never_makes_two_workers_send_the_same_email(child_db: Chi
     assert all(count == 1 for count in slow.received.values()), slow.received
     for row in OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT):
         assert "deadline" in row.last_error or "silent" in row.last_error, row.last_error
+
+
+class ConnectionKiller:
+    """Ends every database connection but the test's own, again and again (PostgreSQL's pg_terminate_backend)."""
+
+    def __init__(self, every: float = 1.0) -> None:
+        import threading
+
+        self.every = every
+        self.kills = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid(), current_database()")
+            self.own_pid, self.database = cursor.fetchone()
+
+    def run(self) -> None:
+        import psycopg
+
+        settings_dict = connection.settings_dict
+        params = {
+            "dbname": self.database,
+            "user": settings_dict["USER"] or "postgres",
+            "host": settings_dict["HOST"] or "127.0.0.1",
+            "port": settings_dict["PORT"] or 5432,
+            "password": settings_dict["PASSWORD"] or None,
+        }
+        with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v is not None}) as killer:
+            deadline = time.monotonic() + STUCK
+            while not self.stop.wait(self.every) and time.monotonic() < deadline:
+                rows = killer.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid() AND pid <> %s",
+                    [self.database, self.own_pid],
+                ).fetchall()
+                self.kills += sum(1 for (ended,) in rows if ended)
+
+
+def test_workers_against_a_faulty_server_and_a_killed_database_lose_nothing(
+    child_db: ChildDatabase,
+) -> None:
+    """Three workers; the SMTP server refuses some recipients (550, 451) and hangs up now and then; on PostgreSQL
+    every database connection is killed every second. Nothing is lost, nothing is sent twice, the cap holds."""
+    from .faulty_smtp import FaultySMTP
+
+    server = FaultySMTP(hang_up_every=17)
+    server.start()
+    now = timezone.now()
+    people = []
+    for n in range(40):
+        local = "refuse550" if n % 20 == 7 else "refuse451" if n % 20 == 13 else "person"
+        person = make_user(f"{local}-{n}@example.com", is_coach=True)
+        set_prefs(person, emails_per_day=1, quiet_from=0, quiet_until=0)
+        people.append(person)
+    client = make_user("client@example.com")
+    rows = []
+    for person in people:
+        homework = make_homework(make_engagement(person, client), "Homework")
+        rows += [
+            Reminder(
+                recipient=person,
+                kind=Kind.HOMEWORK_ANSWERED,
+                homework=homework,
+                title=f"Client is in #{n}",
+                due_at=now - dt.timedelta(minutes=1),
+                dedupe_key=f"faults:{person.pk}:{n}",
+            )
+            for n in range(2)
+        ]
+    Reminder.objects.bulk_create(rows)
+    child_db.export()
+    killer = ConnectionKiller() if connection.vendor == "postgresql" else None
+    env = worker_env(child_db, server.port, timeout=2)
+    workers = [start_worker(env, "--batch", "10", "--lease", "3") for _ in range(3)]
+    if killer is not None:
+        killer.thread.start()
+
+    def settled() -> bool:
+        if killer is None:
+            child_db.import_back()
+        if Reminder.objects.filter(status=Reminder.Status.PENDING).exists():
+            return False
+        # Every email sent, failed for good, or waiting for its retry; none left mid-send.
+        return not OutboxMessage.objects.filter(status=OutboxMessage.Status.SENDING).exists() and not (
+            OutboxMessage.objects.filter(status=OutboxMessage.Status.WAITING, failures=0).exists()
+        )
+
+    try:
+        wait_for(settled, "every reminder settled")
+    finally:
+        if killer is not None:
+            killer.stop.set()
+            killer.thread.join(STUCK)
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        codes = [worker.wait(STUCK) for worker in workers]
+        server.stop()
+    assert codes == [0, 0, 0]
+    child_db.import_back()
+
+    outbox = {m.message_id: m for m in OutboxMessage.objects.select_related("reminder")}
+    # Nothing lost: each reminder was emailed, put in the inbox by the cap, failed for good on a 550, or waits
+    # for its retry (a 451, or the server hung up on it).
+    for reminder in Reminder.objects.all():
+        assert reminder.status in (
+            Reminder.Status.SENT,
+            Reminder.Status.INBOX,
+            Reminder.Status.QUEUED,
+            Reminder.Status.FAILED,
+        ), reminder.status
+        if reminder.status == Reminder.Status.FAILED:
+            assert reminder.recipient.email.startswith("refuse550")
+        if reminder.status == Reminder.Status.QUEUED:
+            assert reminder.outbox.status == OutboxMessage.Status.WAITING
+            assert reminder.outbox.next_attempt_at > now
+    for message_id in server.accepted:
+        assert outbox[message_id].status == OutboxMessage.Status.SENT  # what the server took is marked sent
+    # Nothing sent twice, beyond the documented one resend per kill.
+    resent = {message_id: count for message_id, count in server.accepted.items() if count > 1}
+    assert len(resent) <= (killer.kills if killer else 0), resent
+    # The daily cap held: one email a person, however many workers decided at once.
+    per_person = Counter(outbox[message_id].to for message_id in server.accepted)
+    assert max(per_person.values()) == 1, per_person
+    per_person_queued = Counter(OutboxMessage.objects.values_list("to", flat=True))
+    assert max(per_person_queued.values()) == 1
+    assert len(per_person) == OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() >= 30
+    if killer is not None:
+        assert killer.kills > 0
