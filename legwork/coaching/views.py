@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -423,7 +423,7 @@ def agenda_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def agenda_item_resolve(request: AuthedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
-    item = session.engagement.agenda_items.filter(pk=item_pk).first()
-    if item is not None:
-        item.resolve()
+    # An item of another engagement, or none, is missing here: 404, not a quiet redirect.
+    item = get_object_or_404(session.engagement.agenda_items, pk=item_pk)
+    item.resolve()
     return redirect("session", pk=session.pk)
