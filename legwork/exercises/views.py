@@ -16,7 +16,7 @@ from legwork.lib.http import AuthedHttpRequest
 
 from . import services
 from .access import get_exercise_for_user, require_editable
-from .answers import bound_fields, display_answers, read_answers, typed_from_answers
+from .answers import bound_fields, read_answers, typed_from_answers
 from .format import MAX_FILE_BYTES, ExerciseFormatError, dump_exercise, parse_exercise
 from .forms import ExerciseForm, FieldFormSet, ImportForm, ProposeForm, editor_document, field_initial, new_slug
 from .models import Exercise, HomeworkExercise
@@ -241,9 +241,3 @@ def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
-
-
-def answers_history(homework: Homework, fields: list[dict]) -> list[dict]:
-    """Each saved sitting, newest first, ready to read."""
-    entries = homework.progress.filter(answers__isnull=False).select_related("author").order_by("-written_at", "-pk")
-    return [{"entry": entry, "answers": display_answers(fields, entry.answers)} for entry in entries[:30]]

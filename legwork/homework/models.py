@@ -56,9 +56,6 @@ class HomeworkQuerySet(models.QuerySet["Homework"]):
     def reviewed(self) -> HomeworkQuerySet:
         return self.exclude(outcome="")
 
-    def awaiting_confirmation(self) -> HomeworkQuerySet:
-        return self.filter(status__in=[Homework.Status.PROPOSED, Homework.Status.CHANGE_REQUESTED])
-
 
 class Homework(models.Model):
     """One piece of work agreed at the end of a session, to do before the next one."""
@@ -115,10 +112,6 @@ class Homework(models.Model):
     @property
     def is_open(self) -> bool:
         return not self.outcome
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.status == self.Status.CONFIRMED
 
     def confirm(self) -> None:
         self.status = self.Status.CONFIRMED
