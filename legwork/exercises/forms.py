@@ -9,6 +9,7 @@ from django import forms
 from django.utils.text import slugify
 
 from legwork.coaching.models import Engagement
+from legwork.lib.dates import WindowedDateField
 
 from .format import FIELD_TYPES, SIMPLE_TYPES, ExerciseFormatError, validate_document
 from .models import Exercise, Kind, Purpose
@@ -159,7 +160,8 @@ class ClientChoiceField(forms.ModelChoiceField):
 class ProposeForm(forms.Form):
     engagement = ClientChoiceField(queryset=Engagement.objects.none(), label="Propose to", empty_label=None)
     title = forms.CharField(max_length=200, required=False, label="Homework title (optional)")
-    due_on = forms.DateField(
+    due_on = WindowedDateField(
+        plan=True,
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due (defaults to the next session)"
     )
 

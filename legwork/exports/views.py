@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from legwork.accounts.services import password_confirm
 from legwork.lib.http import AuthedHttpRequest
 
 from . import services
@@ -20,13 +21,13 @@ class DeleteAccountForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, label="Your password", max_length=128)
     confirm = forms.CharField(label="Type DELETE to confirm", max_length=20)
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, request: AuthedHttpRequest, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):  # type: ignore[attr-defined]
+        if not password_confirm(request=self.request, user=self.request.user, password=password):
             raise forms.ValidationError("That isn't your password.")
         return password
 
@@ -45,7 +46,7 @@ def _data(request: AuthedHttpRequest) -> tuple[dict, str]:
 
 @login_required
 def export_page(request: AuthedHttpRequest) -> HttpResponse:
-    return render(request, "exports/export.html", {"delete_form": DeleteAccountForm(user=request.user)})
+    return render(request, "exports/export.html", {"delete_form": DeleteAccountForm(request=request)})
 
 
 @login_required
@@ -71,7 +72,7 @@ def account_delete(request: AuthedHttpRequest) -> HttpResponse:
     if request.user.is_coach:
         messages.error(request, "A coach's account holds their clients' engagements: write to your administrator.")
         return redirect("export")
-    form = DeleteAccountForm(request.POST, user=request.user)
+    form = DeleteAccountForm(request.POST, request=request)
     if not form.is_valid():
         return render(request, "exports/export.html", {"delete_form": form}, status=400)
     user = request.user

@@ -86,6 +86,7 @@ THING_PARAMETERS = {
 # Routes whose parameters are not an owned object's id, and why each is safe.
 ALLOWED = {
     "join": "an invitation's secret token: whoever holds the link may accept it (coaching/tests)",
+    "join_setup": "an invitation's token signed for the invited address, mailed there alone (coaching/tests)",
     "reminders_unsubscribe": "a signed token from an email, used signed out (reminders/tests)",
     "calendar_feed_ics": "a calendar feed's secret, revocable token, read without a session (reminders/tests)",
     "account_confirm_email": "allauth's email confirmation key",
