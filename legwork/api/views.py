@@ -13,7 +13,6 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -22,6 +21,7 @@ from legwork.coaching.access import get_engagement_for_user, get_session_for_use
 from legwork.coaching.models import Engagement, Session
 from legwork.homework import services
 from legwork.homework.access import get_homework_for_user
+from legwork.homework.caseload import caseload
 from legwork.homework.models import Homework, ProgressEntry
 from legwork.lib.rules import RuleBroken
 
@@ -217,8 +217,7 @@ def homework_detail(request: HttpRequest, pk: str) -> dict[str, Any]:
 def homework_confirm(request: HttpRequest, pk: str) -> Any:
     homework = get_homework_for_user(request.user, pk)  # type: ignore[arg-type]
     require_client(homework.engagement, request.user)  # type: ignore[arg-type]
-    if not homework.is_open:
-        raise ApiError(409, "This homework has already been reviewed.")
+    # Reviewed homework: the service raises RuleBroken (409). Confirmed already: accepted, no second notice.
     services.homework_confirm(homework=homework, by=request.user)  # type: ignore[arg-type]
     return JsonResponse(homework_json(homework))
 
@@ -269,17 +268,11 @@ def progress_create(request: HttpRequest, pk: str) -> dict[str, Any]:
 
 @api_view("GET")
 def coach_clients(request: HttpRequest) -> dict[str, Any]:
-    """A coach's clients with open homework counts (what the coach home shows)."""
+    """A coach's clients with open homework counts (what the coach home shows), from the one caseload query."""
     user: Any = request.user
     if not user.is_coach:
         raise PermissionDenied("This is for coaches.")
-    engagements = (
-        Engagement.objects.filter(coach=user)
-        .exclude(status=Engagement.Status.ENDED)
-        .select_related("coach", "client")
-        .annotate(open_homework=Count("homework", filter=Q(homework__outcome="")))
-        .order_by("pk")
-    )
+    engagements = caseload(user).select_related("coach", "client").order_by("pk")
     return {"results": [{**engagement_json(e), "open_homework": e.open_homework} for e in engagements]}  # type: ignore[attr-defined]
 
 

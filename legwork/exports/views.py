@@ -26,7 +26,7 @@ class DeleteAccountForm(forms.Form):
         self.request = request
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if not password_confirm(request=self.request, user=self.request.user, password=password):
             raise forms.ValidationError("That isn't your password.")
         return password
