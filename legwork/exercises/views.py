@@ -45,7 +45,9 @@ def exercise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "exercises/exercise_detail.html", _detail_context(request, exercise))
 
 
-def _detail_context(request: AuthedHttpRequest, exercise: Exercise, propose_form: ProposeForm | None = None) -> dict:
+def _detail_context(
+    request: AuthedHttpRequest, exercise: Exercise, propose_form: ProposeForm | None = None
+) -> dict[str, Any]:
     return {
         "exercise": exercise,
         "can_edit": exercise.is_editable_by(request.user),
