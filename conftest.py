@@ -170,16 +170,37 @@ def browser() -> Any:
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy blocked; injected by the browser, not the page.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__legworkCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || location.pathname}:${event.lineNumber} (${event.sample || ""})`);
+});
+"""
+
+
 class BrowserSession:
-    """One person's browser tab against the live server, recording any dialog (a sign of script injection)."""
+    """One person's browser tab against the live server, recording any dialog (a sign of script injection)
+    and anything the Content-Security-Policy blocked (a sign of an inline script or style without a nonce)."""
 
     def __init__(self, browser: Any, base_url: str, name: str) -> None:
         self.context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 900})
+        self.csp_violations: list[str] = []
+        self.context.expose_function("__legworkCspViolation", self._on_csp_violation)
+        self.context.add_init_script(CSP_LISTENER)
         self.page = self.context.new_page()
         self.name = name
         self.dialogs: list[str] = []
         self.page.on("dialog", self._on_dialog)
+        self.page.on("console", self._on_console)
         self.page.set_default_timeout(10_000)
+
+    def _on_csp_violation(self, report: str) -> None:
+        self.csp_violations.append(report)
+
+    def _on_console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
 
     def _on_dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -224,4 +245,5 @@ def open_browser(browser: Any, live_server: Any) -> Any:
     yield _open
     for session in sessions:
         assert not session.dialogs, f"a dialog opened in {session.name}'s tab: {session.dialogs}"
+        assert not session.csp_violations, f"the CSP blocked in {session.name}'s tab: {session.csp_violations}"
         session.close()

@@ -16,6 +16,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LEGWORK_VAR_DIR", BASE_DIR / "var"))
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "legwork.lib.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "legwork.lib.context_processors.site",
+                "django.template.context_processors.csp",
             ],
             # {% load panels %}: how a higher app adds a part to a lower app's page (legwork/lib/panels.py).
             "libraries": {"panels": "legwork.lib.panels"},
@@ -313,6 +316,21 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking",
     ]
 )
+
+# Content-Security-Policy: scripts and styles from Legwork itself, and an inline
+# <script> only with this response's nonce ({{ csp_nonce }}); no inline style or
+# event handler, no eval (htmx's is switched off in base.html). data: images are
+# the TOTP set-up's QR code. See README.md, "Content-Security-Policy".
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,9 +48,6 @@ class LoadResult:
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {**asdict(self), "rps": round(self.rps, 1)}
 
 
 def parse_result(output: str) -> LoadResult:

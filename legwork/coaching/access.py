@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Engagement, Goal, Invitation, Session
+from .models import Engagement, Invitation, Session
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -40,18 +40,6 @@ def get_session_for_user(user: User, pk: object) -> Session:
     if session is None:
         raise Http404("No such session.")
     return session
-
-
-def get_goal_for_user(user: User, pk: object) -> Goal:
-    goal = (
-        Goal.objects.filter(engagement__in=Engagement.objects.visible_to(user))
-        .select_related("engagement")
-        .filter(pk=int_pk(pk))
-        .first()
-    )
-    if goal is None:
-        raise Http404("No such goal.")
-    return goal
 
 
 def get_invitation_for_coach(user: User, pk: object) -> Invitation:

@@ -16,7 +16,7 @@ from legwork.lib.rules import RuleBroken
 
 from . import services
 from .access import get_exercise_for_user, require_editable
-from .answers import bound_fields, display_answers, read_answers, typed_from_answers
+from .answers import bound_fields, read_answers, typed_from_answers
 from .format import MAX_FILE_BYTES, ExerciseFormatError, dump_exercise, parse_exercise
 from .forms import ExerciseForm, FieldFormSet, ImportForm, ProposeForm, editor_document, field_initial, new_slug
 from .models import Exercise, HomeworkExercise
@@ -45,7 +45,9 @@ def exercise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "exercises/exercise_detail.html", _detail_context(request, exercise))
 
 
-def _detail_context(request: AuthedHttpRequest, exercise: Exercise, propose_form: ProposeForm | None = None) -> dict:
+def _detail_context(
+    request: AuthedHttpRequest, exercise: Exercise, propose_form: ProposeForm | None = None
+) -> dict[str, Any]:
     return {
         "exercise": exercise,
         "can_edit": exercise.is_editable_by(request.user),
@@ -244,9 +246,3 @@ def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
-
-
-def answers_history(homework: Homework, fields: list[dict]) -> list[dict]:
-    """Each saved sitting, newest first, ready to read."""
-    entries = homework.progress.filter(answers__isnull=False).select_related("author").order_by("-written_at", "-pk")
-    return [{"entry": entry, "answers": display_answers(fields, entry.answers)} for entry in entries[:30]]

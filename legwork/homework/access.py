@@ -8,7 +8,7 @@ from django.http import Http404
 
 from legwork.coaching.access import int_pk
 
-from .models import Homework, ProgressEntry
+from .models import Homework
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -24,10 +24,3 @@ def get_homework_for_user(user: User, pk: object) -> Homework:
     if homework is None:
         raise Http404("No such homework.")
     return homework
-
-
-def get_progress_entry_for_user(user: User, pk: object) -> ProgressEntry:
-    entry = ProgressEntry.objects.visible_to(user).select_related("homework__engagement").filter(pk=int_pk(pk)).first()
-    if entry is None:
-        raise Http404("No such progress entry.")
-    return entry

@@ -80,9 +80,6 @@ class HomeworkQuerySet(models.QuerySet["Homework"]):
     def reviewed(self) -> HomeworkQuerySet:
         return self.exclude(outcome="")
 
-    def awaiting_confirmation(self) -> HomeworkQuerySet:
-        return self.filter(status__in=[Homework.Status.PROPOSED, Homework.Status.CHANGE_REQUESTED])
-
 
 class Homework(models.Model):
     """One piece of work agreed at the end of a session, to do before the next one."""
@@ -139,10 +136,6 @@ class Homework(models.Model):
     @property
     def is_open(self) -> bool:
         return not self.outcome
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.status == self.Status.CONFIRMED
 
     def require_open(self) -> None:
         """Only open homework can be confirmed, changed, edited or take progress: a reviewed one is history."""
