@@ -1,6 +1,7 @@
 """Exports and account deletion: a client takes everything of theirs; a coach takes their practice.
 
-What goes in obeys the access rules, through
+A person may be both (a coach who is also someone's client): they take both exports,
+each with only what that role may see. What goes in obeys the access rules, through
 the per-model serialisers the API uses too (`legwork/<app>/serialise.py`): a client's
 export never holds a coach's private notes; a coach's export never holds a journal
 entry the client has not shared with that coach.
@@ -21,6 +22,8 @@ from legwork.coaching import serialise as coaching_json
 from legwork.coaching.models import Engagement
 from legwork.homework import serialise as homework_json
 from legwork.homework.models import Homework
+from legwork.notebook.models import EntryDraft, JournalEntry, ThinkingTimeBlock
+from legwork.reminders.models import CLIENT_KINDS, Reminder
 
 from . import contrib
 
@@ -52,6 +55,11 @@ def _engagement(engagement: Engagement, *, viewer: User) -> dict[str, Any]:
 
 def _person(person: User) -> dict[str, Any]:
     return {**coaching_json.person(person), "timezone": person.timezone}
+
+
+def is_client(person: User) -> bool:
+    """Has the person ever been someone's client (whether or not they coach too)?"""
+    return Engagement.objects.filter(client=person).exists() or not person.is_coach
 
 
 def client_export(*, client: User) -> dict[str, Any]:
@@ -89,7 +97,23 @@ def export_archive(*, data: dict[str, Any], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def client_account_delete(*, client: User) -> None:
-    """Delete the person and everything of theirs; their coaches keep nothing of the engagement."""
+def client_account_delete(*, client: User) -> bool:
+    """Delete everything of the person's as a client. Returns whether the account itself went too.
+
+    A client's account goes with it, and their coaches keep nothing of the engagement.
+    A coach who is also a client keeps their account and their practice: their own
+    coaching (engagements as client, with their homework, progress, sessions and
+    reflections), their notebook, drafts, thinking time and client reminders go. Their
+    clients' engagements are those clients' records as much as the coach's, so
+    closing a practice is not done from this page.
+    """
     with transaction.atomic():
-        client.delete()
+        if not client.is_coach:
+            client.delete()
+            return True
+        Engagement.objects.filter(client=client).delete()
+        JournalEntry.objects.filter(client=client).delete()
+        EntryDraft.objects.filter(client=client).delete()
+        ThinkingTimeBlock.objects.filter(client=client).delete()
+        Reminder.objects.filter(recipient=client, kind__in=CLIENT_KINDS).delete()
+    return False
