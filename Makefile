@@ -33,17 +33,23 @@ browser:
 	    echo "==> chromium not found: browser tests will be skipped (apt-get install chromium)"; \
 	  fi; }
 
+# Links in invitations, reminders, unsubscribes and printed feeds follow the address served here,
+# for the demo, the worker and the web server alike, unless SITE_ROOT is set.
+run: export SITE_ROOT ?= http://$(HOST):$(PORT)
 run: install
 	@$(PY) manage.py migrate --no-input
 	@$(PY) manage.py createcachetable
 	@$(PY) manage.py demo
-	@echo "==> Starting the worker and the web server on http://$(HOST):$(PORT) (Ctrl-C stops both)"
+	@echo "==> Starting the worker and the web server on http://$(HOST):$(PORT), links to $$SITE_ROOT (Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py worker & \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The bench app is loaded only by its own settings, so its tests run in a second session with them.
 test: install browser
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	  if [ -z "$(PYTEST_ARGS)" ]; then $(PY) -m pytest --ds=legwork.bench.settings legwork/bench || status=$$?; fi; \
+	  exit $$status
 
 lint: install
 	@$(VENV)/bin/ruff check .
@@ -52,7 +58,8 @@ lint: install
 
 # The scale practice goes to its own SQLite file (not the demo's) unless DATABASE_URL is set.
 bench: install
-	@DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(PY) manage.py bench --size $(SIZE)
+	@DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} DJANGO_SETTINGS_MODULE=legwork.bench.settings \
+	  $(PY) manage.py bench --size $(SIZE)
 
 lock:
 	@$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.13 requirements/base.in -o requirements/base.txt

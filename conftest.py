@@ -20,6 +20,16 @@ from legwork.coaching.models import Engagement, Session
 from legwork.homework.models import Homework, ProgressEntry
 
 PASSWORD = "correct horse battery staple"
+BENCH_DIR = Path(__file__).resolve().parent / "legwork" / "bench"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The bench app exists only under its own settings: its tests run there (`make test` runs both)."""
+    from django.apps import apps
+
+    if collection_path.is_relative_to(BENCH_DIR) and not apps.is_installed("legwork.bench"):
+        return True
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ ALLOWED_HOSTS and the EMAIL_* variables.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -53,6 +54,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_networks(name: str, default: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated IP addresses or networks (`10.0.0.0/8`)."""
+    networks = []
+    for value in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {value!r} is not an IP address or network") from None
+    return networks
+
+
 def _secret_key() -> str:
     if key := env_str("SECRET_KEY"):
         return key
@@ -80,7 +92,6 @@ INSTALLED_APPS = [
     "legwork.exercises",
     "legwork.reminders",
     "legwork.insights",
-    "legwork.bench",
     "legwork.api",
     "legwork.exports",
     "django.contrib.admin",
@@ -197,9 +208,20 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "legwork.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "legwork.accounts.forms.CoachSignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Legwork] "
+# Limits count per client address (see TRUSTED_PROXIES) and, for failed sign-ins,
+# per account *and* address (legwork.accounts.adapter): a stranger's wrong
+# passwords lock out the stranger, never the account's owner. The same failure
+# count guards the password check on account deletion. A limited request answers 429.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    # Legwork's own: invitation emails a coach sends, and the join page's "email me the link".
+    "invitation_send": "30/h/user,100/d/user",
+    "invitation_resend": "3/h/key,20/h/ip",
 }
+# The reverse proxies in front of Legwork: only a connection from one of these may
+# say, in X-Forwarded-For, which address it forwards for. Loopback by default, for
+# a proxy on the same machine (a Unix socket counts as loopback).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legwork"
 

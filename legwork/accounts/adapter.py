@@ -3,7 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+from legwork.lib.client_ip import client_ip, rate_limit_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,3 +20,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The real client behind a trusted proxy: every per-address limit counts this."""
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts failed sign-ins per account; counting them per account and
+        # address means a stranger's failures never lock the account's owner out.
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{rate_limit_address(self.get_client_ip(request))}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Too many failures answer 429 with a page that says what to do, not the form again with 200."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            raise ImmediateHttpResponse(respond_429(request)) from None

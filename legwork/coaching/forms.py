@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from legwork.lib.dates import WindowedDateTimeField
+
 from .models import AgendaItem, Engagement, Goal, Session
 
 
@@ -79,7 +81,8 @@ class GoalForm(forms.ModelForm):
 
 
 class SessionForm(forms.ModelForm):
-    scheduled_at = forms.DateTimeField(
+    scheduled_at = WindowedDateTimeField(
+        plan=True,
         label="When",
         widget=DateTimeLocalInput(),
         input_formats=LOCAL_DATETIME_FORMATS,

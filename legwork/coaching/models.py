@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from legwork.lib.dates import CEILING, FLOOR, validate_date_window
+
 if TYPE_CHECKING:
     from legwork.accounts.models import User
 
@@ -42,7 +44,7 @@ class Engagement(models.Model):
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_engagements")
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_engagements")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    started_on = models.DateField(default=timezone.localdate)
+    started_on = models.DateField(default=timezone.localdate, validators=[validate_date_window])
     ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -126,7 +128,7 @@ class Session(models.Model):
         MISSED = "missed", "Missed"
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="sessions")
-    scheduled_at = models.DateTimeField()
+    scheduled_at = models.DateTimeField(validators=[validate_date_window])
     duration_minutes = models.PositiveSmallIntegerField(default=60)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     agenda = models.TextField(blank=True, max_length=5000)
@@ -193,7 +195,14 @@ class Session(models.Model):
         Counted in the coach's zone, so 17:30 stays 17:30 when the clocks change in between.
         """
         now = now or timezone.now()
-        suggestion = self.scheduled_at.astimezone(self.engagement.coach.zone) + dt.timedelta(days=14)
+        zone = self.engagement.coach.zone
+        if not FLOOR <= self.scheduled_at.date() <= CEILING:
+            # Stored before dates were range-checked: suggest from now instead of overflowing.
+            return (now.astimezone(zone) + dt.timedelta(days=14)).astimezone(dt.UTC)
+        suggestion = self.scheduled_at.astimezone(zone) + dt.timedelta(days=14)
+        if suggestion <= now:
+            # Whole weeks at a time; aware arithmetic keeps the coach's wall-clock time.
+            suggestion += dt.timedelta(days=7 * ((now - suggestion).days // 7 + 1))
         while suggestion <= now:
             suggestion += dt.timedelta(days=7)
         return suggestion.astimezone(dt.UTC)

@@ -5,20 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
+from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
+from legwork.accounts.models import User
 from legwork.homework.signals import session_scheduled
 from legwork.lib import emails
+from legwork.lib.dates import plan_problem
+from legwork.lib.rules import RuleBroken
 
 from .models import Engagement, Invitation, Session, hash_token
-
-if TYPE_CHECKING:
-    from legwork.accounts.models import User
-
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,26 @@ class InvitationError(Exception):
 
 
 def invitation_url(token: str) -> str:
+    """The link the coach sees and may copy: it shows the invitation, and proves nothing about who opens it."""
     from django.conf import settings
 
     return settings.SITE_ROOT + reverse("join", args=[token])
+
+
+def _setup_signature(invitation: Invitation) -> str:
+    # Bound to the address and to the current token: a new link voids the old set-up link too.
+    return signing.Signer(salt=f"legwork.coaching.join:{invitation.token_hash}").signature(invitation.email)
+
+
+def invitation_setup_url(invitation: Invitation, token: str) -> str:
+    """The link that goes only to the invited address, so opening it shows the address is the opener's.
+
+    The coach never sees it: they see `invitation_url`, which leads to a page that
+    emails this link to the invited address.
+    """
+    from django.conf import settings
+
+    return settings.SITE_ROOT + reverse("join_setup", args=[token, _setup_signature(invitation)])
 
 
 def invitation_create(*, coach: User, email: str, name: str = "", send_email: bool = True) -> tuple[Invitation, str]:
@@ -50,7 +68,7 @@ def invitation_send(*, invitation: Invitation, token: str) -> bool:
         emails.send(
             "invitation",
             invitation.email,
-            {"coach": invitation.coach, "invitation": invitation, "url": invitation_url(token)},
+            {"coach": invitation.coach, "invitation": invitation, "url": invitation_setup_url(invitation, token)},
         )
     except (smtplib.SMTPException, OSError):
         logger.exception("Could not email the invitation %s", invitation.pk)
@@ -81,10 +99,29 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
+def invitation_for_setup(token: str, signature: str) -> Invitation:
+    """The invitation behind a set-up link, which only its address received."""
+    invitation = invitation_for_token(token)
+    if not constant_time_compare(signature, _setup_signature(invitation)):
+        raise InvitationError("This link is not valid. Open the newest email from your coach, or ask for a new link.")
+    return invitation
+
+
+def invitation_is_for(invitation: Invitation, person: User) -> bool:
+    """Whether the invitation was made for one of this person's verified addresses."""
+    return EmailAddress.objects.filter(user=person, email__iexact=invitation.email, verified=True).exists()
+
+
 def invitation_accept(*, token: str, client: User) -> Engagement:
-    """Use the link once: start the engagement between the coach and this client."""
+    """Use the link once: start the engagement between the coach and this client.
+
+    Only the person the invitation was made for may accept it: a link that
+    reaches someone else (forwarded, or pasted in the wrong chat) starts nothing.
+    """
     with transaction.atomic():
         invitation = invitation_for_token(token)
+        if invitation.coach_id != client.pk and not invitation_is_for(invitation, client):
+            raise InvitationError(f"This invitation is for {invitation.email}, and you're signed in as {client.email}.")
         # Claim the invitation first so two tabs racing on one link make one engagement.
         claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
             accepted_at=timezone.now()
@@ -106,9 +143,35 @@ def invitation_accept(*, token: str, client: User) -> Engagement:
     return engagement
 
 
+def invitation_address_taken(invitation: Invitation) -> bool:
+    """Whether the invited address already belongs to an account. Tell only someone who proved it is theirs."""
+    return (
+        User.objects.filter(email__iexact=invitation.email).exists()
+        or EmailAddress.objects.filter(email__iexact=invitation.email, verified=True).exists()
+    )
+
+
+def invitation_join(*, token: str, signature: str, name: str, timezone_name: str, password: str) -> Engagement:
+    """A new client's account from a set-up link: the address is proven, so it is verified; then accept.
+
+    Raises InvitationError when the link is spent or void, or the address has
+    an account by now (the person should sign in and accept instead).
+    """
+    with transaction.atomic():
+        invitation = invitation_for_setup(token, signature)
+        if invitation_address_taken(invitation):
+            raise InvitationError("You already have an account. Sign in to accept the invitation.")
+        user = User.objects.create_user(invitation.email, password, name=name, timezone=timezone_name)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return invitation_accept(token=token, client=user)
+
+
 def session_schedule(
     *, engagement: Engagement, scheduled_at: dt.datetime, by: User, duration_minutes: int = 60, meeting_url: str = ""
 ) -> Session:
+    """A new session, within the plan window (a year back to five years ahead: docs/loop.md)."""
+    if problem := plan_problem(scheduled_at):
+        raise RuleBroken(problem, field="scheduled_at")
     session = Session.objects.create(
         engagement=engagement, scheduled_at=scheduled_at, duration_minutes=duration_minutes, meeting_url=meeting_url
     )

@@ -3,15 +3,16 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -138,7 +139,12 @@ def invitations(request: AuthedHttpRequest) -> HttpResponse:
         # Shown once, on the page we go to next: only a hash of the token is kept.
         request.session[NEW_LINK_KEY] = services.invitation_url(token)
         if form.cleaned_data["send_email"]:
-            if services.invitation_send(invitation=invitation, token=token):
+            # Anyone may sign up as a coach: without a cap, invitations would mail any address at will.
+            if not ratelimit.consume(request, action="invitation_send", user=request.user):
+                messages.error(
+                    request, "You've sent a lot of invitations today, so this one wasn't emailed: copy the link below."
+                )
+            elif services.invitation_send(invitation=invitation, token=token):
                 messages.success(request, f"Invitation sent to {invitation.email}.")
             else:
                 messages.error(request, "The email could not be sent just now: copy the link below and send it.")
@@ -184,7 +190,13 @@ def invitation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    """A client follows an invitation link: a new account, or an existing one signs in and accepts."""
+    """A person follows an invitation link.
+
+    Signed in as the invited address, they accept. Signed out, the page is the same
+    whether or not the address has an account (the coach holds this link too, so it
+    must not tell them): it emails the set-up link to the invited address, and only
+    there is an account made or a sign-in asked for.
+    """
     try:
         invitation = services.invitation_for_token(token)
     except services.InvitationError as error:
@@ -194,6 +206,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         if invitation.coach_id == request.user.pk:
             own = "This is your own invitation: send the link to your client."
             return render(request, "coaching/join_invalid.html", {"error": own}, status=400)
+        if not services.invitation_is_for(invitation, request.user):
+            return render(request, "coaching/join_other_address.html", {"invitation": invitation}, status=403)
         if request.method == "POST":
             try:
                 engagement = services.invitation_accept(token=token, client=request.user)
@@ -203,35 +217,51 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("home")
         return render(request, "coaching/join_existing.html", {"invitation": invitation})
 
-    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    if request.method == "POST":
+        if not ratelimit.consume(request, action="invitation_resend", key=f"invitation:{invitation.pk}"):
+            return ratelimit.respond_429(request)
+        if not services.invitation_send(invitation=invitation, token=token):
+            unsent = "The email could not be sent just now. Try again in a few minutes."
+            return render(request, "coaching/join.html", {"invitation": invitation, "error": unsent}, status=503)
+        return render(request, "coaching/join_sent.html", {"invitation": invitation})
+    return render(request, "coaching/join.html", {"invitation": invitation})
+
+
+def join_setup(request: HttpRequest, token: str, signature: str) -> HttpResponse:
+    """The link only the invited address received: make the client's account here."""
+    try:
+        invitation = services.invitation_for_setup(token, signature)
+    except services.InvitationError as error:
+        return render(request, "coaching/join_invalid.html", {"error": str(error)}, status=410)
+    if request.user.is_authenticated:
+        return redirect("join", token)
+    # Whoever holds this link reads the invited address's mail, so here we may say it has an account.
+    existing = services.invitation_address_taken(invitation)
     form = JoinForm(
         request.POST or None, email=invitation.email, initial={"name": invitation.name, "timezone": "Europe/London"}
     )
     if request.method == "POST" and not existing and form.is_valid():
         try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    invitation.email,
-                    form.cleaned_data["password1"],
-                    name=form.cleaned_data["name"],
-                    timezone=form.cleaned_data["timezone"],
-                )
-                # The coach vouched for this address by sending the invitation to it.
-                EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-                engagement = services.invitation_accept(token=token, client=user)
-        except services.InvitationError as error:
-            return render(request, "coaching/join_invalid.html", {"error": str(error)}, status=410)
+            engagement = services.invitation_join(
+                token=token,
+                signature=signature,
+                name=form.cleaned_data["name"],
+                timezone_name=form.cleaned_data["timezone"],
+                password=form.cleaned_data["password1"],
+            )
         except IntegrityError:
             # Two tabs joined at once: the other one made the account and used the link.
             used = "This invitation has already been used. Sign in to reach your coaching."
             return render(request, "coaching/join_invalid.html", {"error": used}, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except services.InvitationError as error:
+            return render(request, "coaching/join_invalid.html", {"error": str(error)}, status=410)
+        login(request, engagement.client, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to Legwork. You're working with {engagement.coach}.")
         return redirect("home")
     return render(
         request,
-        "coaching/join.html",
-        {"invitation": invitation, "form": form, "existing": existing},
+        "coaching/join_setup.html",
+        {"invitation": invitation, "form": form, "existing": existing, "join_path": reverse("join", args=[token])},
         status=400 if form.errors else 200,
     )
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.http import QueryDict
 
+from legwork.lib.dates import window_problem
+
 SHORT_MAX = 300
 LONG_MAX = 10_000
 LIST_MAX_ITEMS = 50
@@ -67,8 +69,8 @@ def _read_one(field: dict[str, Any], data: QueryDict, key: str) -> tuple[Any, An
             day = dt.date.fromisoformat(text)
         except ValueError:
             return None, raw, "A date like 2026-03-28."
-        if not 1900 <= day.year <= 2200:
-            return None, raw, "A date like 2026-03-28."
+        if problem := window_problem(day):
+            return None, raw, problem
         return day.isoformat(), raw, ""
     return None, raw, "This field has a type we don't know."
 

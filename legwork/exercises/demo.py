@@ -1,4 +1,4 @@
-"""Demo exercises: Possible Selves handed over to the steady client and answered over two sittings."""
+"""Demo exercises: Possible Selves proposed to the steady client and answered over two sittings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from legwork.homework.models import ProgressEntry
 
 from .models import Exercise
-from .services import answers_save, exercise_assign
+from .services import answers_save, exercise_propose
 
 if TYPE_CHECKING:
     from legwork.coaching.demo import DemoPractice
@@ -48,7 +48,7 @@ SECOND_SITTING = {
 def populate(practice: DemoPractice) -> None:
     engagement = practice.engagements["steady"]
     exercise = Exercise.objects.get(slug="possible-selves", owner__isnull=True)
-    homework = exercise_assign(
+    homework = exercise_propose(
         exercise=exercise, engagement=engagement, by=practice.coach, title="Fill in the Possible Selves worksheet"
     )
     homework.confirm()
@@ -72,4 +72,4 @@ def populate(practice: DemoPractice) -> None:
             {"name": "hope", "label": "How hopeful do you feel?", "type": "scale", "low": "not yet", "high": "very"},
         ],
     )
-    exercise_assign(exercise=own, engagement=practice.engagements["new"], by=practice.coach)
+    exercise_propose(exercise=own, engagement=practice.engagements["new"], by=practice.coach)

@@ -1,4 +1,4 @@
-"""The exercise editor (a form over the list of fields), import, and hand-over forms."""
+"""The exercise editor (a form over the list of fields), import, and propose-as-homework forms."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django import forms
 from django.utils.text import slugify
 
 from legwork.coaching.models import Engagement
+from legwork.lib.dates import WindowedDateField
 
 from .format import FIELD_TYPES, SIMPLE_TYPES, ExerciseFormatError, validate_document
 from .models import Exercise, Kind, Purpose
@@ -156,10 +157,11 @@ class ClientChoiceField(forms.ModelChoiceField):
         return obj.client.display_name
 
 
-class AssignForm(forms.Form):
-    engagement = ClientChoiceField(queryset=Engagement.objects.none(), label="Hand over to", empty_label=None)
+class ProposeForm(forms.Form):
+    engagement = ClientChoiceField(queryset=Engagement.objects.none(), label="Propose to", empty_label=None)
     title = forms.CharField(max_length=200, required=False, label="Homework title (optional)")
-    due_on = forms.DateField(
+    due_on = WindowedDateField(
+        plan=True,
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due (defaults to the next session)"
     )
 
@@ -177,4 +179,4 @@ def new_slug(title: str, exercise: Exercise | None) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slugify(title)).strip("-")[:60].strip("-") or "exercise"
 
 
-__all__ = ["SIMPLE_TYPES", "AssignForm", "ExerciseForm", "FieldFormSet", "ImportForm"]
+__all__ = ["SIMPLE_TYPES", "ProposeForm", "ExerciseForm", "FieldFormSet", "ImportForm"]

@@ -1,4 +1,4 @@
-"""Exercises: structured worksheets (built-in or a coach's own) and their hand-over as homework."""
+"""Exercises: structured worksheets (built-in or a coach's own) and the homework that carry them."""
 
 from __future__ import annotations
 
@@ -107,11 +107,11 @@ class Exercise(models.Model):
         self.save(update_fields=["archived_at"])
 
 
-class ExerciseAssignment(models.Model):
+class HomeworkExercise(models.Model):
     """A homework that carries an exercise. The fields are copied so later edits don't change it."""
 
-    homework = models.OneToOneField("homework.Homework", on_delete=models.CASCADE, related_name="exercise_assignment")
-    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="assignments")
+    homework = models.OneToOneField("homework.Homework", on_delete=models.CASCADE, related_name="homework_exercise")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="homework_exercises")
     fields_snapshot = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -1,4 +1,4 @@
-"""The JSON shape of exercises and their hand-over as homework, for the API and the exports.
+"""The JSON shape of exercises and the homework that carries one, for the API and the exports.
 
 An exercise travels as its file document (`Exercise.to_document`, the shape the
 library files have), so what a coach exports or reads from the API imports again.
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from legwork.lib.shapes import ANY_OBJECT, BOOLEAN, DATETIME, INTEGER, STRING, array, iso, nullable, obj, ref
 
 from .format import schema
-from .models import Exercise, ExerciseAssignment
+from .models import Exercise, HomeworkExercise
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -30,7 +30,7 @@ def exercise(item: Exercise) -> dict[str, Any]:
     }
 
 
-def hand_over(item: ExerciseAssignment) -> dict[str, Any]:
+def homework_exercise(item: HomeworkExercise) -> dict[str, Any]:
     """Which homework carried which exercise, with the questions it was given (answers are in its progress)."""
     return {
         "homework": item.homework_id,
@@ -40,11 +40,11 @@ def hand_over(item: ExerciseAssignment) -> dict[str, Any]:
     }
 
 
-def answer_sheet(item: ExerciseAssignment, latest: ProgressEntry | None) -> dict[str, Any]:
+def answer_sheet(item: HomeworkExercise, latest: ProgressEntry | None) -> dict[str, Any]:
     """The exercise a homework carries and the answers as they stood at the latest sitting."""
     from legwork.homework.serialise import progress_entry
 
-    return {**hand_over(item), "latest": progress_entry(latest) if latest is not None else None}
+    return {**homework_exercise(item), "latest": progress_entry(latest) if latest is not None else None}
 
 
 def coach_exercises(coach: User) -> dict[str, Any]:
@@ -53,9 +53,9 @@ def coach_exercises(coach: User) -> dict[str, Any]:
 
 
 def engagement_exercises(engagement: Engagement) -> dict[str, Any]:
-    """An engagement's export part: every exercise handed over in it."""
-    items = ExerciseAssignment.objects.filter(homework__engagement=engagement).select_related("exercise")
-    return {"exercise_assignments": [hand_over(item) for item in items]}
+    """An engagement's export part: every exercise its homework carried."""
+    items = HomeworkExercise.objects.filter(homework__engagement=engagement).select_related("exercise")
+    return {"homework_exercises": [homework_exercise(item) for item in items]}
 
 
 def _document_schema() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Exercise work that spans models: syncing the built-ins, copying, importing, handing over, answering."""
+"""Exercise work that spans models: syncing the built-ins, copying, importing, proposing as homework, answering."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from legwork.homework.models import Homework, ProgressEntry
 from legwork.homework.services import HomeworkDraft, homework_propose, progress_log
 
 from .format import builtin_documents
-from .models import Exercise, ExerciseAssignment
+from .models import Exercise, HomeworkExercise
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -68,7 +68,7 @@ def exercise_duplicate(*, exercise: Exercise, by: User) -> Exercise:
     return exercise_create(owner=by, document=document)
 
 
-def exercise_assign(
+def exercise_propose(
     *, exercise: Exercise, engagement: Engagement, by: User, due_on: dt.date | None = None, title: str = ""
 ) -> Homework:
     """Propose a homework that carries the exercise; the client confirms it like any other."""
@@ -78,7 +78,7 @@ def exercise_assign(
             draft=HomeworkDraft(title=(title or exercise.title)[:200], purpose=exercise.purpose, due_on=due_on),
             by=by,
         )
-        ExerciseAssignment.objects.create(homework=homework, exercise=exercise, fields_snapshot=exercise.fields)
+        HomeworkExercise.objects.create(homework=homework, exercise=exercise, fields_snapshot=exercise.fields)
     return homework
 
 

@@ -11,6 +11,6 @@ urlpatterns = [
     path("exercises/<int:pk>/duplicate/", views.exercise_duplicate, name="exercise_duplicate"),
     path("exercises/<int:pk>/archive/", views.exercise_archive, name="exercise_archive"),
     path("exercises/<int:pk>/export/", views.exercise_export, name="exercise_export"),
-    path("exercises/<int:pk>/assign/", views.exercise_assign, name="exercise_assign"),
+    path("exercises/<int:pk>/propose/", views.exercise_propose, name="exercise_propose"),
     path("homework/<int:pk>/exercise/", views.homework_answers, name="homework_answers"),
 ]

@@ -18,8 +18,8 @@ from . import services
 from .access import get_exercise_for_user, require_editable
 from .answers import bound_fields, display_answers, read_answers, typed_from_answers
 from .format import MAX_FILE_BYTES, ExerciseFormatError, dump_exercise, parse_exercise
-from .forms import AssignForm, ExerciseForm, FieldFormSet, ImportForm, editor_document, field_initial, new_slug
-from .models import Exercise, ExerciseAssignment
+from .forms import ExerciseForm, FieldFormSet, ImportForm, ProposeForm, editor_document, field_initial, new_slug
+from .models import Exercise, HomeworkExercise
 
 
 @login_required
@@ -45,12 +45,12 @@ def exercise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "exercises/exercise_detail.html", _detail_context(request, exercise))
 
 
-def _detail_context(request: AuthedHttpRequest, exercise: Exercise, assign_form: AssignForm | None = None) -> dict:
+def _detail_context(request: AuthedHttpRequest, exercise: Exercise, propose_form: ProposeForm | None = None) -> dict:
     return {
         "exercise": exercise,
         "can_edit": exercise.is_editable_by(request.user),
         "preview": bound_fields(exercise.fields, {}, {}),
-        "assign_form": assign_form or AssignForm(coach=request.user),
+        "propose_form": propose_form or ProposeForm(coach=request.user),
     }
 
 
@@ -178,13 +178,13 @@ def exercise_import(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def exercise_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Hand an exercise over as homework: a proposal the client confirms like any other."""
+def exercise_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Propose an exercise as homework: a proposal the client confirms like any other."""
     require_is_coach(request.user)
     exercise = get_exercise_for_user(request.user, pk)
-    form = AssignForm(request.POST, coach=request.user)
+    form = ProposeForm(request.POST, coach=request.user)
     if form.is_valid():
-        homework = services.exercise_assign(
+        homework = services.exercise_propose(
             exercise=exercise,
             engagement=form.cleaned_data["engagement"],
             by=request.user,
@@ -196,20 +196,20 @@ def exercise_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "exercises/exercise_detail.html", _detail_context(request, exercise, form), status=400)
 
 
-def _assignment(request: AuthedHttpRequest, pk: int) -> tuple[Homework, ExerciseAssignment]:
+def _homework_exercise(request: AuthedHttpRequest, pk: int) -> tuple[Homework, HomeworkExercise]:
     homework = get_homework_for_user(request.user, pk)
-    assignment = ExerciseAssignment.objects.filter(homework=homework).select_related("exercise").first()
-    if assignment is None:
+    homework_exercise = HomeworkExercise.objects.filter(homework=homework).select_related("exercise").first()
+    if homework_exercise is None:
         raise Http404("This homework has no exercise.")
-    return homework, assignment
+    return homework, homework_exercise
 
 
 @login_required
 def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The client fills the exercise in, over as many sittings as they like; each save is a progress entry."""
-    homework, assignment = _assignment(request, pk)
+    homework, homework_exercise = _homework_exercise(request, pk)
     require_client(homework.engagement, request.user)
-    fields = assignment.fields_snapshot
+    fields = homework_exercise.fields_snapshot
     latest = services.latest_answers(homework)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -219,7 +219,7 @@ def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         adding = str(request.POST.get("add", ""))
         if not adding and not errors:
             # A short note, so the homework's progress timeline says what this entry was.
-            note = f"Worked on the exercise “{assignment.exercise.title}”."
+            note = f"Worked on the exercise “{homework_exercise.exercise.title}”."
             services.answers_save(homework=homework, by=request.user, answers=answers, note=note)
             messages.success(request, "Saved. Come back to it whenever you like: each save is kept.")
             return redirect("homework_answers", pk=homework.pk)
@@ -234,7 +234,7 @@ def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "exercises/homework_answers.html",
         {
             "homework": homework,
-            "assignment": assignment,
+            "homework_exercise": homework_exercise,
             "fields": bound,
             "errors": errors,
             "latest": latest,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from legwork.accounts.models import User
+from legwork.accounts.services import password_confirm
 from legwork.lib.http import AuthedHttpRequest
 
 from . import services
@@ -22,13 +23,13 @@ class DeleteAccountForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, label="Your password", max_length=128)
     confirm = forms.CharField(label="Type DELETE to confirm", max_length=20)
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, request: AuthedHttpRequest, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):  # type: ignore[attr-defined]
+        if not password_confirm(request=self.request, user=self.request.user, password=password):
             raise forms.ValidationError("That isn't your password.")
         return password
 
@@ -73,7 +74,7 @@ def _page(request: AuthedHttpRequest, form: DeleteAccountForm, status: int = 200
 
 @login_required
 def export_page(request: AuthedHttpRequest) -> HttpResponse:
-    return _page(request, DeleteAccountForm(user=request.user))
+    return _page(request, DeleteAccountForm(request=request))
 
 
 @login_required
@@ -102,7 +103,7 @@ def account_delete(request: AuthedHttpRequest) -> HttpResponse:
     if not services.is_client(request.user):
         messages.error(request, "A coach's account holds their clients' engagements: write to your administrator.")
         return redirect("export")
-    form = DeleteAccountForm(request.POST, user=request.user)
+    form = DeleteAccountForm(request.POST, request=request)
     if not form.is_valid():
         return _page(request, form, status=400)
     user = request.user

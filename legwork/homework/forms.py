@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from legwork.coaching.forms import LOCAL_DATETIME_FORMATS, DateInput, DateTimeLocalInput
 from legwork.coaching.models import Engagement, Goal
+from legwork.lib.dates import WindowedDateField, WindowedDateTimeField, plan_problem, window_problem
 
 from .models import Decision, Homework, Outcome, Purpose, Reason
 from .services import HomeworkDraft
@@ -17,7 +18,8 @@ NO_GOAL = "No particular goal"
 class HomeworkForm(forms.ModelForm):
     """One homework: used on the wrap-up page (several at once) and to edit one."""
 
-    due_on = forms.DateField(required=False, widget=DateInput(), label="Due date")
+    # The plan window is checked in clean_due_on: an unchanged due date from before it still saves.
+    due_on = WindowedDateField(required=False, widget=DateInput(), label="Due date")
 
     class Meta:
         model = Homework
@@ -30,6 +32,16 @@ class HomeworkForm(forms.ModelForm):
         self.fields["goal"].required = False
         self.fields["goal"].empty_label = NO_GOAL  # type: ignore[attr-defined]
         self.fields["purpose"].choices = Purpose.choices  # type: ignore[attr-defined]
+
+    def clean_due_on(self) -> Any:
+        value = self.cleaned_data.get("due_on")
+        current = self.instance.due_on if self.instance.pk else None
+        if value is None:
+            # Left empty: a new homework takes the next session's date, an existing one keeps its own.
+            return current
+        if value != current and (problem := plan_problem(value)):
+            raise forms.ValidationError(problem)
+        return value
 
     def to_draft(self) -> HomeworkDraft:
         data = self.cleaned_data
@@ -90,7 +102,7 @@ def wrap_up_formset(engagement: Engagement, data: Any = None, extra: int = 2) ->
 
 
 class NextSessionForm(forms.Form):
-    next_session_at = forms.DateTimeField(
+    next_session_at = WindowedDateTimeField(
         label="Next session",
         required=False,
         widget=DateTimeLocalInput(),
@@ -102,6 +114,8 @@ class NextSessionForm(forms.Form):
         value = self.cleaned_data.get("next_session_at")
         if value is not None and value <= timezone.now():
             raise forms.ValidationError("The next session needs to be in the future.")
+        if value is not None and (problem := plan_problem(value)):
+            raise forms.ValidationError(problem)
         return value
 
 
@@ -129,6 +143,8 @@ class ProgressForm(forms.Form):
         value = self.cleaned_data.get("occurred_on")
         if value and value > self.today:
             raise forms.ValidationError("That day hasn't happened yet: log work once it's done.")
+        if value and (problem := window_problem(value)):
+            raise forms.ValidationError(problem)
         return value
 
     def clean(self) -> dict[str, Any]:

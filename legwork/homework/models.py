@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legwork.coaching.models import Engagement, Goal, Session
+from legwork.lib.dates import validate_date_window
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -78,7 +79,7 @@ class Homework(models.Model):
     first_step = models.CharField("first small step", max_length=300, blank=True)
     plan_when = models.CharField("when", max_length=200, blank=True, help_text="e.g. Tuesday after the school run")
     plan_where = models.CharField("where", max_length=200, blank=True, help_text="e.g. at the kitchen table")
-    due_on = models.DateField("due")
+    due_on = models.DateField("due", validators=[validate_date_window])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     change_note = models.CharField("what you would change", max_length=500, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -181,7 +182,7 @@ class ProgressEntry(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(blank=True, max_length=5000)
     minutes = models.PositiveIntegerField(null=True, blank=True)
-    occurred_on = models.DateField("when the work happened")
+    occurred_on = models.DateField("when the work happened", validators=[validate_date_window])
     written_at = models.DateTimeField(default=timezone.now, editable=False)
     # Exercise answers as they stood at this sitting (see the exercises app).
     answers = models.JSONField(null=True, blank=True)

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from legwork.coaching.models import AgendaItem, Engagement, Goal, Session
 from legwork.coaching.services import session_schedule
+from legwork.lib.dates import plan_problem, window_problem
+from legwork.lib.rules import RuleBroken
 
 from .models import Decision, Homework, Outcome, ProgressEntry
 from .signals import homework_change_requested, homework_confirmed, homework_proposed, progress_logged
@@ -42,12 +44,20 @@ class HomeworkDraft:
 
 
 def default_due_on(engagement: Engagement, next_session: Session | None = None) -> dt.date:
-    """The next session's date in the client's own zone, else two weeks from today."""
+    """The next session's date in the client's own zone, else two weeks from today.
+
+    A next session stored outside the plan window (before the window existed) is no default: two weeks it is.
+    """
     next_session = next_session or engagement.next_session()
     zone = engagement.client.zone
-    if next_session is not None:
+    if next_session is not None and not plan_problem(next_session.scheduled_at):
         return next_session.scheduled_at.astimezone(zone).date()
     return (timezone.now().astimezone(zone) + DEFAULT_INTERVAL).date()
+
+
+def _check_due_on(due_on: dt.date | None) -> None:
+    if due_on is not None and (problem := plan_problem(due_on)):
+        raise RuleBroken(problem, field="due_on")
 
 
 def homework_propose(
@@ -58,6 +68,7 @@ def homework_propose(
     agreed_in: Session | None = None,
     carried_from: Homework | None = None,
 ) -> Homework:
+    _check_due_on(draft.due_on)
     homework = Homework.objects.create(
         engagement=engagement,
         agreed_in=agreed_in,
@@ -109,15 +120,20 @@ def homework_request_change(*, homework: Homework, note: str, by: User) -> None:
 
 
 def homework_update(*, homework: Homework, draft: HomeworkDraft, by: User) -> None:
-    """Change the homework's words or plan. A change the coach makes goes back to the client to confirm."""
+    """Change the homework's words or plan. A change the coach makes goes back to the client to confirm.
+
+    No due date in the draft keeps the one it has.
+    """
+    if draft.due_on != homework.due_on:
+        _check_due_on(draft.due_on)
     homework.title = draft.title
     homework.purpose = draft.purpose
     homework.goal = draft.goal
     homework.first_step = draft.first_step
     homework.plan_when = draft.plan_when
     homework.plan_where = draft.plan_where
-    if draft.due_on:
-        homework.due_on = draft.due_on
+    # A form bound to the homework may have emptied it already: then the default, never a NULL.
+    homework.due_on = draft.due_on or homework.due_on or default_due_on(homework.engagement)
     fields = ["title", "purpose", "goal", "first_step", "plan_when", "plan_where", "due_on"]
     if homework.engagement.is_coach(by):
         homework.status = Homework.Status.PROPOSED
@@ -138,6 +154,9 @@ def progress_log(
 ) -> ProgressEntry:
     """Record work on a homework. The server stamps when it was written."""
     now = timezone.now()
+    if occurred_on is not None:
+        if problem := window_problem(occurred_on, high=now.astimezone(by.zone).date()):
+            raise RuleBroken(problem, field="occurred_on")
     entry = ProgressEntry.objects.create(
         homework=homework,
         author=by,

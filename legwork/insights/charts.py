@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from legwork.lib.dates import add_time, day_end
+
 from . import metrics
 from .metrics import IntervalInsights
 
@@ -82,9 +84,8 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
     thinking time (filled = taken, hollow = skipped, dash = not marked), the last 24 hours shaded."""
     interval = insights.interval
     # The whole interval up to the session's day, even the days still to come, so "today" sits in context.
-    first = interval.local_date(interval.start)
-    last = interval.local_date(interval.end or interval.observed_until)
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    days = metrics.interval_days(interval, through_session=True)
+    first, last = days[0], days[-1]
     counts = dict(metrics.day_counts(interval))
     rows = interval.homework[:8]
     bar_h, row_h, top = 36, 20, 18
@@ -93,7 +94,7 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
     x0, x1 = LABEL_W, WIDTH - 10
     zone = interval.zone
     t0 = dt.datetime.combine(days[0], dt.time.min, tzinfo=zone)
-    t1 = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    t1 = day_end(days[-1], zone)
     span = (t1 - t0).total_seconds()
 
     def x_at(moment: dt.datetime) -> float:
@@ -102,7 +103,7 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
     day_w = (x1 - x0) / len(days)
     body: list[str] = []
     if interval.end is not None:
-        a, b = x_at(interval.end - metrics.LAST_MINUTE), x_at(interval.end)
+        a, b = x_at(add_time(interval.end, -metrics.LAST_MINUTE)), x_at(interval.end)
         body.append(
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',

@@ -21,12 +21,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from legwork.homework.models import Decision, Outcome, Reason
+from legwork.lib.dates import add_days, day_end
 
 if TYPE_CHECKING:
     from legwork.coaching.models import Session
     from legwork.homework.models import Homework, ProgressEntry
 
 LAST_MINUTE = dt.timedelta(hours=24)
+# The most days of one interval that are walked (the latest ones): a session stored far in the past
+# (before dates were range-checked) must not make a page walk centuries of days.
+MAX_INTERVAL_DAYS = 400
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,10 @@ class Interval:
         return self.end is not None and self.end <= self.now
 
     def local_date(self, moment: dt.datetime) -> dt.date:
-        return moment.astimezone(self.zone).date()
+        try:
+            return moment.astimezone(self.zone).date()
+        except OverflowError:  # a moment at the very edge of the calendar: its UTC day will do
+            return moment.date()
 
 
 # --- Rates -----------------------------------------------------------------------------------
@@ -110,10 +117,16 @@ def last_minute(entries: Iterable[ProgressEntry], end: dt.datetime | None) -> tu
 # --- Days ------------------------------------------------------------------------------------
 
 
-def interval_days(interval: Interval) -> list[dt.date]:
-    """Every calendar day (client's zone) the interval touches so far, the first and the session's day included."""
+def interval_days(interval: Interval, *, through_session: bool = False) -> list[dt.date]:
+    """Every calendar day (client's zone) the interval touches so far, the first and the session's day included.
+
+    `through_session` goes on to the session's day even if it is still to come (the brief's timeline).
+    At most MAX_INTERVAL_DAYS days, the latest ones, and never more than that many still to come."""
     first = interval.local_date(interval.start)
     last = interval.local_date(interval.observed_until)
+    if through_session and interval.end is not None:
+        last = max(last, min(interval.local_date(interval.end), add_days(last, MAX_INTERVAL_DAYS)))
+    first = max(first, add_days(last, -(MAX_INTERVAL_DAYS - 1)))
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
@@ -131,8 +144,7 @@ def active_days(interval: Interval) -> set[dt.date]:
 
 def homework_span(homework: Homework, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """A homework's own interval: from when it was agreed to the end of its due day (client's zone)."""
-    due_end = dt.datetime.combine(homework.due_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return homework.created_at, due_end
+    return homework.created_at, day_end(homework.due_on, zone)
 
 
 def is_stalled(homework: Homework, written: Sequence[dt.datetime], zone: zoneinfo.ZoneInfo, now: dt.datetime) -> bool:

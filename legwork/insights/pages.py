@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from legwork.coaching.models import AgendaItem, Engagement, Session
-from legwork.exercises.models import ExerciseAssignment
+from legwork.exercises.models import HomeworkExercise
 from legwork.homework.models import Homework, ProgressEntry
 from legwork.notebook.models import JournalEntry
 
@@ -59,11 +59,11 @@ def _answer_text(value: Any) -> str:
 def _exercise_labels(homework: list[Homework]) -> dict[int, dict[str, str]]:
     """homework pk -> {field name: label} for homework that carry an exercise (one query)."""
     labels: dict[int, dict[str, str]] = {}
-    for assignment in ExerciseAssignment.objects.filter(homework__in=[h.pk for h in homework]).only(
+    for homework_exercise in HomeworkExercise.objects.filter(homework__in=[h.pk for h in homework]).only(
         "homework_id", "fields_snapshot"
     ):
-        snapshot = assignment.fields_snapshot if isinstance(assignment.fields_snapshot, list) else []
-        labels[assignment.homework_id] = {
+        snapshot = homework_exercise.fields_snapshot if isinstance(homework_exercise.fields_snapshot, list) else []
+        labels[homework_exercise.homework_id] = {
             str(f.get("name")): str(f.get("label") or f.get("name")) for f in snapshot if isinstance(f, dict)
         }
     return labels

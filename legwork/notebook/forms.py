@@ -7,6 +7,7 @@ from django import forms
 from legwork.accounts.models import timezone_names
 from legwork.coaching.models import Engagement
 from legwork.homework.models import Homework
+from legwork.lib.dates import WindowedDateTimeField
 
 from .models import WEEKDAYS, JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence, weekly_rrule
 from .services import shareable_engagements
@@ -82,6 +83,6 @@ class BlockForm(forms.ModelForm):
 
 
 class MarkForm(forms.Form):
-    starts_at = forms.DateTimeField(widget=forms.HiddenInput)
+    starts_at = WindowedDateTimeField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=ThinkingTimeOccurrence.Status.choices)
     note = forms.CharField(max_length=300, required=False, label="Why (optional)")

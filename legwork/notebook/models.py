@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import now
 
 from legwork.accounts.models import validate_timezone
+from legwork.lib.dates import validate_date_window
 from legwork.lib.markdown import render_markdown
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ class ThinkingTimeOccurrence(models.Model):
         SKIPPED = "skipped", "Skipped"
 
     block = models.ForeignKey(ThinkingTimeBlock, on_delete=models.CASCADE, related_name="occurrences")
-    starts_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_date_window])
     status = models.CharField(max_length=10, choices=Status.choices)
     note = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)

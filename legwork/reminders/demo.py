@@ -17,7 +17,8 @@ from django.utils import timezone
 from legwork.homework.models import Homework
 
 from .models import Kind, Preferences, Reminder
-from .services import feed_regenerate, reminder_homework_answered, reminder_homework_waiting
+from .planning import reminder_homework_answered, reminder_homework_waiting
+from .services import feed_regenerate
 
 if TYPE_CHECKING:
     from legwork.coaching.demo import DemoPractice

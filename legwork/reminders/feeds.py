@@ -15,12 +15,11 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from legwork.coaching.models import Session
 from legwork.homework.models import Homework
-
-from .services import url_or
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -98,7 +97,7 @@ def feed_calendar(user: User, *, show_titles: bool, now: dt.datetime | None = No
         summary = "Thinking time"
         if show_titles and block.note:
             summary = f"Thinking time: {block.note}"
-        event = _event(_uid("thinking", block.pk), summary, now, url_or("thinking_time", [], "home"))
+        event = _event(_uid("thinking", block.pk), summary, now, reverse("thinking_time"))
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=block.duration_minutes))
         event.add("rrule", icalendar.vRecur.from_ical(block.rrule))

@@ -13,7 +13,7 @@ from legwork.homework.signals import (
     session_scheduled,
 )
 
-from .services import reminder_homework_answered, reminder_homework_waiting
+from .planning import reminder_homework_answered, reminder_homework_waiting
 from .tasks import plan_session_reminders
 
 

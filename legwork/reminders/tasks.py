@@ -6,7 +6,7 @@ from django.tasks import task
 
 from legwork.coaching.models import Session
 
-from .services import reminders_plan
+from .planning import reminders_plan
 
 
 @task()

@@ -94,9 +94,9 @@ def test_failed_sign_ins_are_rate_limited(client: Client, alice: User) -> None:
         client.post(reverse("account_login"), {"login": alice.email, "password": "wrong"}).status_code for _ in range(5)
     ]
     assert codes == [200] * 5
-    # Even the right password is refused for a while now.
+    # Even the right password is refused for a while now, from this address.
     response = client.post(reverse("account_login"), {"login": alice.email, "password": PASSWORD})
-    assert "Too many failed login attempts" in unescape(response.content.decode())
+    assert response.status_code == 429
     assert not client.get(reverse("home")).context["user"].is_authenticated
 
 

@@ -17,8 +17,8 @@ from legwork.exercises import serialise, services
 from legwork.exercises.access import get_exercise_for_user, require_editable
 from legwork.exercises.answers import GROUP_MAX_ITEMS, read_answers
 from legwork.exercises.format import MAX_FILE_BYTES, ExerciseFormatError, validate_document
-from legwork.exercises.forms import AssignForm
-from legwork.exercises.models import Exercise, ExerciseAssignment
+from legwork.exercises.forms import ProposeForm
+from legwork.exercises.models import Exercise, HomeworkExercise
 from legwork.homework.access import get_homework_for_user
 from legwork.homework.models import Homework
 from legwork.homework.serialise import homework as homework_json
@@ -95,7 +95,7 @@ def exercise_detail(request: HttpRequest, id: str) -> dict[str, Any]:
 
 @router.put(
     "/exercises/{id}",
-    summary="Rewrite your own exercise (it keeps its slug); homework already handed over keeps its questions",
+    summary="Rewrite your own exercise (it keeps its slug); homework that carries it keeps its questions",
     response=ref("Exercise"),
     role="coach",
     body=ref("ExerciseDocument"),
@@ -156,19 +156,19 @@ def exercise_unarchive(request: HttpRequest, id: str) -> dict[str, Any]:
 
 
 @router.post(
-    "/exercises/{id}/hand-over",
+    "/exercises/{id}/propose",
     summary="Propose a homework that carries the exercise; the client confirms it like any other",
     response=ref("Homework"),
     status=201,
     role="coach",
-    body=lambda: form_schema(AssignForm),
+    body=lambda: form_schema(ProposeForm),
 )
-def exercise_hand_over(request: HttpRequest, id: str) -> dict[str, Any]:
+def exercise_propose(request: HttpRequest, id: str) -> dict[str, Any]:
     user = signed_in(request)
     require_is_coach(user)
     exercise = get_exercise_for_user(user, id)
-    form = bind(lambda data: AssignForm(data, coach=user), json_body(request))
-    homework = services.exercise_assign(
+    form = bind(lambda data: ProposeForm(data, coach=user), json_body(request))
+    homework = services.exercise_propose(
         exercise=exercise,
         engagement=form.cleaned_data["engagement"],
         by=user,
@@ -178,12 +178,12 @@ def exercise_hand_over(request: HttpRequest, id: str) -> dict[str, Any]:
     return homework_json(homework)
 
 
-def _assignment(request: HttpRequest, id: str) -> tuple[Homework, ExerciseAssignment]:
+def _homework_exercise(request: HttpRequest, id: str) -> tuple[Homework, HomeworkExercise]:
     homework = get_homework_for_user(signed_in(request), id)
-    assignment = ExerciseAssignment.objects.filter(homework=homework).select_related("exercise").first()
-    if assignment is None:
+    carried = HomeworkExercise.objects.filter(homework=homework).select_related("exercise").first()
+    if carried is None:
         raise Http404("This homework has no exercise.")
-    return homework, assignment
+    return homework, carried
 
 
 @router.get(
@@ -192,8 +192,8 @@ def _assignment(request: HttpRequest, id: str) -> tuple[Homework, ExerciseAssign
     response=ref("AnswerSheet"),
 )
 def answers_detail(request: HttpRequest, id: str) -> dict[str, Any]:
-    homework, assignment = _assignment(request, id)
-    return serialise.answer_sheet(assignment, services.latest_answers(homework))
+    homework, carried = _homework_exercise(request, id)
+    return serialise.answer_sheet(carried, services.latest_answers(homework))
 
 
 def _put_answer(data: QueryDict, key: str, field: dict[str, Any], value: Any) -> str:
@@ -263,17 +263,17 @@ _GROUP_KEY = re.compile(r"^(\w+)-(\d+)-(\w+)$")
 )
 def answers_save(request: HttpRequest, id: str) -> dict[str, Any]:
     user = signed_in(request)
-    homework, assignment = _assignment(request, id)
+    homework, carried = _homework_exercise(request, id)
     require_client(homework.engagement, user)
     require_open(homework)
     payload = json_body(request)
     unknown = {name: "Not a field of this request." for name in payload if name != "answers"}
-    data, errors = _answers_data(assignment.fields_snapshot, payload.get("answers", {}))
+    data, errors = _answers_data(carried.fields_snapshot, payload.get("answers", {}))
     if unknown or errors:
         raise ApiError(400, FIELDS_MESSAGE, {**unknown, **errors})
-    answers, _, problems = read_answers(assignment.fields_snapshot, data)
+    answers, _, problems = read_answers(carried.fields_snapshot, data)
     if problems:
         fields = {"answers." + _GROUP_KEY.sub(r"\1[\2].\3", key): message for key, message in problems.items()}
         raise ApiError(400, FIELDS_MESSAGE, fields)
-    note = f"Worked on the exercise “{assignment.exercise.title}”."
+    note = f"Worked on the exercise “{carried.exercise.title}”."
     return progress_entry(services.answers_save(homework=homework, by=user, answers=answers, note=note))

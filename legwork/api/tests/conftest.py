@@ -149,7 +149,7 @@ EXERCISE_DOCUMENT = {
 
 class World:
     """Coach alice and client bob, with a goal, sessions, homework, progress, an agenda point, a reflection,
-    alice's own exercise handed over, bob's private and shared journal entries, and his thinking time."""
+    alice's own exercise in a homework, bob's private and shared journal entries, and his thinking time."""
 
     def __init__(self, alice: User, bob: User, engagement: Any) -> None:
         import datetime as dt
@@ -158,7 +158,7 @@ class World:
 
         from conftest import make_homework, make_progress, make_session
         from legwork.coaching.models import AgendaItem, Goal
-        from legwork.exercises.services import exercise_assign, exercise_create
+        from legwork.exercises.services import exercise_create, exercise_propose
         from legwork.homework.models import Homework
         from legwork.insights.models import Reflection
         from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
@@ -175,7 +175,7 @@ class World:
         self.agenda_item = AgendaItem.objects.create(engagement=engagement, text="Talk about the move")
         self.reflection = Reflection.objects.create(session=self.next_session, what_i_did="Called Dana")
         self.exercise = exercise_create(owner=alice, document=EXERCISE_DOCUMENT)
-        self.handed = exercise_assign(exercise=self.exercise, engagement=engagement, by=alice)
+        self.carrying = exercise_propose(exercise=self.exercise, engagement=engagement, by=alice)
         self.private_entry = JournalEntry.objects.create(client=bob, title="Mine", body="canary-unshared-4f1a")
         self.shared_entry = JournalEntry.objects.create(client=bob, title="For Alice", body="What energises me")
         self.shared_entry.share(engagement)
@@ -195,7 +195,7 @@ class World:
         ids = {
             "engagements": self.engagement.pk,
             "sessions": self.session.pk,
-            "homework": self.handed.pk if path.endswith("/answers") else self.homework.pk,
+            "homework": self.carrying.pk if path.endswith("/answers") else self.homework.pk,
             "exercises": self.exercise.pk,
             "journal": self.private_entry.pk,
             "thinking-time": self.block.pk,

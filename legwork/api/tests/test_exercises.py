@@ -49,9 +49,9 @@ def test_a_coach_rewrites_duplicates_archives_their_own_and_reads_a_built_in(wor
     assert copy.json()["document"]["title"] == "Values (my copy)"
 
 
-def test_the_coach_hands_an_exercise_over_as_a_proposal(world: World, carol_dan: object) -> None:
+def test_the_coach_proposes_an_exercise_as_homework(world: World, carol_dan: object) -> None:
     client = token_client(world.alice)
-    url = f"/api/v1/exercises/{world.exercise.pk}/hand-over"
+    url = f"/api/v1/exercises/{world.exercise.pk}/propose"
     body = client.send("POST", url, {"engagement": world.engagement.pk, "title": "Strengths, before Friday"}).json()
     assert (body["title"], body["status"]) == ("Strengths, before Friday", "proposed")
     response = client.send("POST", url, {"engagement": carol_dan.pk})  # type: ignore[attr-defined]
@@ -61,7 +61,7 @@ def test_the_coach_hands_an_exercise_over_as_a_proposal(world: World, carol_dan:
 
 def test_the_client_answers_over_several_sittings(world: World) -> None:
     client = token_client(world.bob)
-    url = f"/api/v1/homework/{world.handed.pk}/answers"
+    url = f"/api/v1/homework/{world.carrying.pk}/answers"
     assert client.get(url).json()["latest"] is None
     answers = {
         "strengths": ["Listening", "Patience"],
@@ -76,12 +76,12 @@ def test_the_client_answers_over_several_sittings(world: World) -> None:
     client.send("POST", url, {"answers": {**answers, "confidence": 8}})
     sheet = token_client(world.alice).get(url).json()
     assert (sheet["exercise"], sheet["latest"]["answers"]["confidence"]) == ("My strengths", 8)
-    assert ProgressEntry.objects.filter(homework=world.handed).count() == 2
+    assert ProgressEntry.objects.filter(homework=world.carrying).count() == 2
 
 
 def test_answers_are_checked_as_the_answer_page_checks_them(world: World) -> None:
     client = token_client(world.bob)
-    url = f"/api/v1/homework/{world.handed.pk}/answers"
+    url = f"/api/v1/homework/{world.carrying.pk}/answers"
     for answers, field in [
         ({}, "answers.strengths"),
         ({"strengths": ["a"], "confidence": 11}, "answers.confidence"),
@@ -96,7 +96,7 @@ def test_answers_are_checked_as_the_answer_page_checks_them(world: World) -> Non
         assert response.status_code == 400, answers
         assert field in response.json()["fields"], (answers, response.json())
     assert client.send("POST", url, {"answers": "all good"}).status_code == 400
-    assert not ProgressEntry.objects.filter(homework=world.handed).exists()
+    assert not ProgressEntry.objects.filter(homework=world.carrying).exists()
 
 
 def test_a_homework_without_an_exercise_has_no_answers(world: World) -> None:
@@ -104,6 +104,6 @@ def test_a_homework_without_an_exercise_has_no_answers(world: World) -> None:
 
 
 def test_reviewed_homework_keeps_its_answers_as_they_were(world: World) -> None:
-    Homework.objects.filter(pk=world.handed.pk).update(outcome="done")
-    url = f"/api/v1/homework/{world.handed.pk}/answers"
+    Homework.objects.filter(pk=world.carrying.pk).update(outcome="done")
+    url = f"/api/v1/homework/{world.carrying.pk}/answers"
     assert token_client(world.bob).send("POST", url, {"answers": {"strengths": ["a"]}}).status_code == 409

@@ -41,7 +41,7 @@ def test_open_homework_only_on_request(world: World) -> None:
     world.homework.outcome = "done"
     world.homework.save(update_fields=["outcome"])
     url = f"/api/v1/engagements/{world.engagement.pk}/homework?open=1"
-    assert [item["id"] for item in token_client(world.bob).get(url).json()["results"]] == [world.handed.pk]
+    assert [item["id"] for item in token_client(world.bob).get(url).json()["results"]] == [world.carrying.pk]
 
 
 def test_a_homework_shows_its_progress_newest_first(world: World) -> None:

@@ -50,7 +50,7 @@ def sample_body(world: World, operation: Operation) -> dict[str, Any] | None:
         ("POST", "/exercises/{id}/duplicate"): None,
         ("POST", "/exercises/{id}/archive"): None,
         ("POST", "/exercises/{id}/unarchive"): None,
-        ("POST", "/exercises/{id}/hand-over"): {"engagement": world.engagement.pk},
+        ("POST", "/exercises/{id}/propose"): {"engagement": world.engagement.pk},
         ("PATCH", "/journal/{id}"): {"title": "Sneaky"},
         ("DELETE", "/journal/{id}"): None,
         ("POST", "/journal/{id}/share"): {"engagement": world.engagement.pk},

@@ -20,15 +20,6 @@ def _wsgi_get(application: Any, path: str) -> tuple[str, bytes]:
 
 
 @pytest.mark.django_db
-def test_the_ceiling_endpoints_do_not_exist_in_normal_settings(client: Client) -> None:
-    from legwork.wsgi import application
-
-    assert client.get("/bench/trivial/").status_code == 404
-    status, _ = _wsgi_get(application, "/bench/raw/")
-    assert status.startswith("404")
-
-
-@pytest.mark.django_db
 def test_the_bench_settings_add_the_trivial_view_behind_the_same_middleware(client: Client, settings: Any) -> None:
     settings.ROOT_URLCONF = "legwork.bench.urls"
 

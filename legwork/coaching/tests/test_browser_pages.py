@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from conftest import make_homework, make_progress, make_session
 from legwork.accounts.models import User
 from legwork.coaching.models import AgendaItem, Engagement
-from legwork.coaching.services import invitation_create
+from legwork.coaching.services import invitation_create, invitation_setup_url
 
 
 @pytest.mark.browser
@@ -27,7 +28,8 @@ def test_every_page_is_accessible(open_browser: Any, alice_bob: Engagement, alic
     AgendaItem.objects.create(
         engagement=alice_bob, kind="to_explore", text="“CV” carried over 2 times", homework=proposed
     )
-    invitation_create(coach=alice, email="nia@example.com", name="Nia", send_email=False)
+    invitation, token = invitation_create(coach=alice, email="nia@example.com", name="Nia", send_email=False)
+    setup = invitation_setup_url(invitation, token).removeprefix(settings.SITE_ROOT)
 
     visitor = open_browser("visitor")
     for label, path in [
@@ -36,10 +38,18 @@ def test_every_page_is_accessible(open_browser: Any, alice_bob: Engagement, alic
         ("sign-up", "/accounts/signup/"),
         ("password-reset", "/accounts/password/reset/"),
         ("join-invalid", "/join/not-a-real-token/"),
+        ("join", f"/join/{token}/"),
+        ("join-set-up", setup),
     ]:
         visitor.page.goto(path)
         visitor.assert_accessible()
         visitor.screenshot(label)
+    visitor.page.goto(f"/join/{token}/")
+    visitor.page.get_by_role("button", name="Email me the link").click()
+    visitor.page.wait_for_load_state()
+    assert visitor.page.get_by_role("heading", name="Check your inbox").is_visible()
+    visitor.assert_accessible()
+    visitor.screenshot("join-sent")
     visitor.page.goto("/accounts/password/reset/")
     visitor.page.get_by_label("Email").fill("alice@example.com")
     visitor.page.get_by_role("button", name="Reset My Password").click()
@@ -76,6 +86,10 @@ def test_every_page_is_accessible(open_browser: Any, alice_bob: Engagement, alic
 
     client = open_browser("client")
     client.sign_in(bob.email)
+    client.page.goto(f"/join/{token}/")
+    assert client.page.get_by_role("heading", name="This invitation is for another address").is_visible()
+    client.assert_accessible()
+    client.screenshot("join-other-address")
     for label, path in [
         ("home", "/"),
         ("homework", f"/homework/{homework.pk}/"),

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -32,6 +33,12 @@ def token_from(url: str) -> str:
     match = re.search(r"/join/([^/]+)/", url)
     assert match is not None, url
     return match.group(1)
+
+
+def setup_path(token: str) -> str:
+    """The set-up link that only the invited address receives, as a path."""
+    invitation = services.invitation_for_token(token)
+    return services.invitation_setup_url(invitation, token).removeprefix(settings.SITE_ROOT)
 
 
 @pytest.mark.django_db
@@ -61,8 +68,10 @@ def test_it_emails_the_link_over_smtp(smtp_settings: Any, alice: User) -> None:
 
 @pytest.mark.django_db
 def test_a_new_client_joins_by_the_link_once(client: Client, alice: User) -> None:
-    _, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
-    url = reverse("join", args=[token])
+    _, token = services.invitation_create(coach=alice, email="nia@example.com")
+    [email] = mail.outbox
+    url = first_path(email.body)
+    assert url == setup_path(token)
     assert client.get(url).status_code == 200
     response = client.post(url, join_data())
     assert response.status_code == 302
@@ -73,10 +82,16 @@ def test_a_new_client_joins_by_the_link_once(client: Client, alice: User) -> Non
     # Signed in, and the link is spent: a replay shows why, never a second account.
     assert client.get(reverse("home")).status_code == 200
     Client().post(url, join_data(name="Someone else"))
-    replay = Client().get(url)
-    assert replay.status_code == 410
-    assert "already been used" in replay.content.decode()
+    for replay in (Client().get(url), Client().get(reverse("join", args=[token]))):
+        assert replay.status_code == 410
+        assert "already been used" in replay.content.decode()
     assert User.objects.filter(email="nia@example.com").count() == 1
+
+
+def first_path(body: str) -> str:
+    match = re.search(r"https?://[^/\s]+(/\S+)", body)
+    assert match is not None, body
+    return match.group(1)
 
 
 @pytest.mark.django_db
@@ -85,8 +100,10 @@ def test_it_refuses_an_expired_link(client: Client, alice: User) -> None:
         _, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
     with time_machine.travel(dt.datetime(2026, 1, 15, 11, 59, tzinfo=dt.UTC), tick=False):
         assert client.get(reverse("join", args=[token])).status_code == 200
+    with time_machine.travel(dt.datetime(2026, 1, 15, 11, 59, tzinfo=dt.UTC), tick=False):
+        url = setup_path(token)
     with time_machine.travel(dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.UTC), tick=False):
-        response = client.post(reverse("join", args=[token]), join_data())
+        response = client.post(url, join_data())
     assert response.status_code == 410
     assert "expired" in response.content.decode()
     assert not User.objects.filter(email="nia@example.com").exists()
@@ -115,7 +132,7 @@ def test_a_revoked_link_stops_and_a_renewed_one_works(client: Client, alice: Use
     invitation.refresh_from_db()
     assert invitation.state == "pending"
     assert Client().get(reverse("join", args=[old])).status_code == 410
-    assert Client().post(reverse("join", args=[new]), join_data()).status_code == 302
+    assert Client().post(setup_path(new), join_data()).status_code == 302
     # The link was shown once: reloading the page doesn't show it again.
     assert client.get(reverse("invitations")).context["new_link"] is None
 
@@ -125,10 +142,11 @@ def test_an_existing_client_accepts_a_second_coach(client: Client, alice: User, 
     make_engagement(carol, dan)
     _, token = services.invitation_create(coach=alice, email=dan.email, send_email=False)
     url = reverse("join", args=[token])
-    # Signed out, they're asked to sign in rather than make a second account.
-    page = client.get(url)
+    # From the link in their own inbox, they're asked to sign in rather than make a second account.
+    page = client.get(setup_path(token))
     assert page.context["existing"] is True
-    assert client.post(url, join_data()).status_code == 200
+    assert "Sign in to accept" in page.content.decode()
+    assert "Sign in to accept" in client.post(setup_path(token), join_data()).content.decode()
     assert User.objects.filter(email=dan.email).count() == 1
 
     client.force_login(dan)
@@ -162,7 +180,7 @@ def test_a_coach_cannot_accept_their_own_invitation(alice: User) -> None:
 @pytest.mark.django_db
 def test_two_tabs_on_one_link_make_one_account(alice: User) -> None:
     _, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
-    url = reverse("join", args=[token])
+    url = setup_path(token)
     first, second = Client(), Client()
     assert first.get(url).status_code == second.get(url).status_code == 200
     assert first.post(url, join_data()).status_code == 302
@@ -177,7 +195,7 @@ def test_two_racing_acceptances_claim_the_link_once(alice: User) -> None:
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
         pytest.skip("threads need a database file or PostgreSQL; the in-memory SQLite test database is shared-cache")
     _, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
-    people = [make_user(f"tab{i}@example.com") for i in range(2)]
+    nia = make_user("nia@example.com")  # the same person in two tabs
     barrier = threading.Barrier(2)
     results: list[str] = []
 
@@ -193,7 +211,7 @@ def test_two_racing_acceptances_claim_the_link_once(alice: User) -> None:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=accept, args=[person]) for person in people]
+    threads = [threading.Thread(target=accept, args=[nia]) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -205,7 +223,7 @@ def test_two_racing_acceptances_claim_the_link_once(alice: User) -> None:
 @pytest.mark.django_db
 def test_the_join_form_keeps_what_was_typed_and_says_what_is_wrong(client: Client, alice: User) -> None:
     _, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
-    url = reverse("join", args=[token])
+    url = setup_path(token)
     cases = [
         (join_data(name=""), "name", "This field is required."),
         (join_data(name="N" * 101), "name", "at most 100 characters"),
@@ -309,8 +327,109 @@ def test_a_coach_opening_their_own_link_is_told_so_and_nothing_is_spent(client: 
 
 
 @pytest.mark.django_db
-def test_accepting_while_signed_in_as_someone_else_says_so(client: Client, alice: User, dan: User) -> None:
+def test_only_the_invited_address_can_accept(client: Client, alice: User, dan: User) -> None:
     _, token = services.invitation_create(coach=alice, email="someone@example.com", send_email=False)
+    url = reverse("join", args=[token])
     client.force_login(dan)
-    html = unescape(client.get(reverse("join", args=[token])).content.decode())
-    assert "sent to someone@example.com; you're signed in as dan@example.com" in html
+    page = client.get(url)
+    assert page.status_code == 403
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", unescape(page.content.decode())))
+    assert "Alice Coach invited someone@example.com, and you're signed in as dan@example.com" in html
+    assert "Accept the invitation" not in html
+    assert client.post(url).status_code == 403
+    # The service itself refuses, for any caller; and nothing is spent.
+    with pytest.raises(services.InvitationError, match="This invitation is for someone@example.com"):
+        services.invitation_accept(token=token, client=dan)
+    assert services.invitation_for_token(token).state == "pending"
+    assert not Engagement.objects.filter(client=dan).exists()
+    # The set-up link, mailed to the invited address, sends a signed-in person to the same check.
+    assert client.get(setup_path(token)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_unverified_address_on_an_account_does_not_count(alice: User, dan: User) -> None:
+    from allauth.account.models import EmailAddress
+
+    _, token = services.invitation_create(coach=alice, email="someone@example.com", send_email=False)
+    EmailAddress.objects.create(user=dan, email="someone@example.com", verified=False, primary=False)
+    with pytest.raises(services.InvitationError):
+        services.invitation_accept(token=token, client=dan)
+    EmailAddress.objects.filter(email="someone@example.com").update(verified=True)
+    assert services.invitation_accept(token=token, client=dan).client == dan
+
+
+@pytest.mark.django_db
+def test_the_join_page_is_the_same_whether_or_not_the_address_has_an_account(alice: User, dan: User) -> None:
+    _, known = services.invitation_create(coach=alice, email=dan.email, send_email=False)
+    _, unknown = services.invitation_create(coach=alice, email="nobody@example.com", send_email=False)
+
+    def page(token: str, method: str = "get") -> tuple[int, str, list[str]]:
+        response = getattr(Client(), method)(reverse("join", args=[token]))
+        html = response.content.decode().replace(token, "TOKEN").replace(dan.email, "ADDRESS")
+        html = re.sub(r"\b[A-Za-z0-9]{64}\b", "CSRF", html.replace("nobody@example.com", "ADDRESS"))
+        return response.status_code, html, [t.name for t in response.templates]
+
+    assert page(known) == page(unknown)
+    assert page(known, "post") == page(unknown, "post")
+    # Both sent the same kind of email, to the invited address only: the one that lets its owner in.
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([dan.email], "Alice Coach invites you to Legwork"),
+        (["nobody@example.com"], "Alice Coach invites you to Legwork"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_coachs_copy_of_the_link_cannot_make_the_account(client: Client, alice: User) -> None:
+    _, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
+    url = reverse("join", args=[token])
+    # Whoever holds the copied link can only have it mailed to the invited address.
+    assert client.post(url, join_data()).status_code == 200
+    assert not User.objects.filter(email="nia@example.com").exists()
+    assert "Check your inbox" in client.post(url).content.decode()
+    made_up = url + "set-up/" + "A" * 27 + "/"
+    assert client.post(made_up, join_data()).status_code == 410
+    assert not User.objects.filter(email="nia@example.com").exists()
+    # The link is mailed a few times an hour at most.
+    assert client.post(url).status_code == 200
+    assert client.post(url).status_code == 429
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_new_link_voids_the_old_set_up_link(client: Client, alice: User) -> None:
+    invitation, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
+    old = setup_path(token)
+    new = services.invitation_renew(invitation=invitation)
+    assert client.get(old).status_code == 410
+    assert client.get(setup_path(new)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_coach_can_email_only_so_many_invitations(client: Client, alice: User, settings: Any) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "invitation_send": "2/h/user"}
+    client.force_login(alice)
+    for n in range(3):
+        response = client.post(reverse("invitations"), {"email": f"n{n}@example.com", "send_email": "on"}, follow=True)
+        assert response.status_code == 200
+    assert [m.to for m in mail.outbox] == [["n0@example.com"], ["n1@example.com"]]
+    assert "wasn't emailed: copy the link below" in unescape(response.content.decode())
+    assert response.context["new_link"]
+    assert Invitation.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_when_the_mail_server_is_away_the_join_page_says_to_try_again(
+    client: Client, alice: User, settings: Any
+) -> None:
+    from legwork.lib.testing import free_port
+
+    _, token = services.invitation_create(coach=alice, email="nia@example.com", send_email=False)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    response = client.post(reverse("join", args=[token]))
+    assert response.status_code == 503
+    assert "Try again in a few minutes" in response.content.decode()

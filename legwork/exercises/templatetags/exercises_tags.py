@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from legwork.lib.markdown import render_markdown
 
 from ..answers import display_answers
-from ..models import ExerciseAssignment
+from ..models import HomeworkExercise
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -34,16 +34,16 @@ def field_type_label(kind: str) -> str:
 @register.inclusion_tag("exercises/_homework_panel.html")
 def homework_exercise_panel(homework: Homework, user: User) -> dict[str, Any]:
     """The homework's exercise: a link to fill it in (client), the latest answers and their history. Two queries."""
-    assignment = ExerciseAssignment.objects.filter(homework=homework).select_related("exercise").first()
-    if assignment is None:
-        return {"assignment": None}
-    fields = assignment.fields_snapshot
+    homework_exercise = HomeworkExercise.objects.filter(homework=homework).select_related("exercise").first()
+    if homework_exercise is None:
+        return {"homework_exercise": None}
+    fields = homework_exercise.fields_snapshot
     entries = list(
         homework.progress.filter(answers__isnull=False).select_related("author").order_by("-written_at", "-pk")[:20]
     )
     history = [{"entry": entry, "answers": display_answers(fields, entry.answers)} for entry in entries]
     return {
-        "assignment": assignment,
+        "homework_exercise": homework_exercise,
         "homework": homework,
         "is_client": homework.engagement.is_client(user),
         "latest": history[0] if history else None,

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from legwork.exercises.models import Exercise
-from legwork.exercises.services import exercise_assign
+from legwork.exercises.services import exercise_propose
 from legwork.homework.models import Homework, ProgressEntry
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ FIELDS = [
 @pytest.fixture
 def homework(alice: Any, alice_bob: Any) -> Homework:
     exercise = Exercise.objects.create(owner=alice, slug="all", title="All the types", fields=FIELDS)
-    homework = exercise_assign(exercise=exercise, engagement=alice_bob, by=alice)
+    homework = exercise_propose(exercise=exercise, engagement=alice_bob, by=alice)
     homework.confirm()
     return homework
 
@@ -150,7 +150,7 @@ def test_it_forbids_the_coach_to_answer_for_the_client(client: Any, alice: Any, 
 
 
 def test_it_keeps_the_questions_a_homework_was_given(client: Any, alice: Any, bob: Any, homework: Homework) -> None:
-    exercise = homework.exercise_assignment.exercise
+    exercise = homework.homework_exercise.exercise
     exercise.fields = [{"name": "other", "label": "Something else entirely", "type": "short_text"}]
     exercise.save()
     client.force_login(bob)

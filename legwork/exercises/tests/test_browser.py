@@ -13,7 +13,7 @@ from legwork.homework.models import Homework, ProgressEntry
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_coach_builds_exports_reimports_and_hands_over_an_exercise(
+def test_a_coach_builds_exports_reimports_and_proposes_an_exercise(
     open_browser: Any, alice: Any, bob: Any, alice_bob: Any, tmp_path: Path
 ) -> None:
     coach = open_browser("coach")
@@ -49,7 +49,7 @@ def test_a_coach_builds_exports_reimports_and_hands_over_an_exercise(
     coach.page.goto(exercise.get_absolute_url())
     coach.assert_accessible()
     coach.screenshot("exercise-detail")
-    coach.page.click("text=Propose it")
+    coach.page.get_by_role("button", name="Propose it").click()
     coach.page.get_by_text("Proposed to Bob Client").wait_for()
     homework = Homework.objects.get()
     homework.confirm()
@@ -80,9 +80,9 @@ def test_a_coach_builds_exports_reimports_and_hands_over_an_exercise(
 def test_the_builtin_group_exercise_keeps_answers_when_one_is_wrong(
     open_browser: Any, alice: Any, bob: Any, alice_bob: Any
 ) -> None:
-    from legwork.exercises.services import exercise_assign
+    from legwork.exercises.services import exercise_propose
 
-    homework = exercise_assign(
+    homework = exercise_propose(
         exercise=Exercise.objects.get(slug="energy-audit", owner=None), engagement=alice_bob, by=alice
     )
     homework.confirm()

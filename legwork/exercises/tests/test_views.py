@@ -7,7 +7,7 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from legwork.exercises.models import Exercise, ExerciseAssignment
+from legwork.exercises.models import Exercise, HomeworkExercise
 from legwork.homework.models import Homework
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_it_hands_an_exercise_over_as_a_proposed_homework(client: Any, alice: An
     client.force_login(alice)
     exercise = Exercise.objects.get(slug="energy-audit", owner=None)
     response = client.post(
-        reverse("exercise_assign", args=[exercise.pk]), {"engagement": alice_bob.pk, "due_on": "2026-12-01"}
+        reverse("exercise_propose", args=[exercise.pk]), {"engagement": alice_bob.pk, "due_on": "2026-12-01"}
     )
     homework = Homework.objects.get()
     assert response["Location"] == homework.get_absolute_url()
@@ -180,36 +180,36 @@ def test_it_hands_an_exercise_over_as_a_proposed_homework(client: Any, alice: An
     assert homework.status == Homework.Status.PROPOSED
     assert homework.purpose == "explore"
     assert str(homework.due_on) == "2026-12-01"
-    assert homework.exercise_assignment.fields_snapshot == exercise.fields
+    assert homework.homework_exercise.fields_snapshot == exercise.fields
 
 
-def test_it_refuses_to_hand_over_to_another_coaches_client(client: Any, alice: Any, carol_dan: Any) -> None:
+def test_it_refuses_to_propose_to_another_coaches_client(client: Any, alice: Any, carol_dan: Any) -> None:
     client.force_login(alice)
     exercise = Exercise.objects.get(slug="values", owner=None)
-    response = client.post(reverse("exercise_assign", args=[exercise.pk]), {"engagement": carol_dan.pk})
+    response = client.post(reverse("exercise_propose", args=[exercise.pk]), {"engagement": carol_dan.pk})
     assert response.status_code == 400
-    assert not ExerciseAssignment.objects.exists()
+    assert not HomeworkExercise.objects.exists()
 
 
 def test_it_gives_another_coach_404_for_someone_elses_exercise(client: Any, alice: Any, carol: Any) -> None:
-    """Ownership: carol can't see, edit, export, duplicate or hand over alice's exercise."""
+    """Ownership: carol can't see, edit, export, duplicate or propose alice's exercise."""
     exercise = make_own(alice)
     client.force_login(carol)
     for name in ("exercise", "exercise_edit", "exercise_export"):
         assert client.get(reverse(name, args=[exercise.pk])).status_code == 404
-    for name in ("exercise_duplicate", "exercise_archive", "exercise_assign"):
+    for name in ("exercise_duplicate", "exercise_archive", "exercise_propose"):
         assert client.post(reverse(name, args=[exercise.pk])).status_code == 404
     assert client.get("/exercises/99999999999999999999999/").status_code == 404
 
 
 def test_it_forbids_clients_the_coaches_library(client: Any, bob: Any, alice_bob: Any) -> None:
-    """Role: a client can't browse, write, import or hand over exercises."""
+    """Role: a client can't browse, write, import or propose exercises."""
     builtin = Exercise.objects.get(slug="values", owner=None)
     client.force_login(bob)
     assert client.get(reverse("exercises")).status_code == 403
     assert client.get(reverse("exercise_new")).status_code == 403
     assert client.get(reverse("exercise", args=[builtin.pk])).status_code == 403
-    response = client.post(reverse("exercise_assign", args=[builtin.pk]), {"engagement": alice_bob.pk})
+    response = client.post(reverse("exercise_propose", args=[builtin.pk]), {"engagement": alice_bob.pk})
     assert response.status_code == 403
     assert not Homework.objects.exists()
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conftest import make_homework
 from legwork.coaching.models import AgendaItem, Engagement, Session
-from legwork.exercises.models import Exercise, ExerciseAssignment
+from legwork.exercises.models import Exercise, HomeworkExercise
 from legwork.homework.models import Homework, ProgressEntry
 from legwork.insights.models import Reflection
 from legwork.notebook.models import JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
@@ -49,7 +49,7 @@ def busy_interval(engagement: Engagement, session: Session, *, entries: int, hom
         instructions="Write them down.",
         fields=[],
     )
-    ExerciseAssignment.objects.create(
+    HomeworkExercise.objects.create(
         homework=items[0],
         exercise=exercise,
         fields_snapshot=[

@@ -12,7 +12,7 @@ from django.utils import timezone
 from conftest import PASSWORD, make_homework, make_progress, make_session
 from legwork.accounts.models import User
 from legwork.coaching.models import Engagement, Session
-from legwork.exercises.models import Exercise, ExerciseAssignment
+from legwork.exercises.models import Exercise, HomeworkExercise
 from legwork.homework.models import ProgressEntry
 from legwork.insights.models import Reflection
 from legwork.insights.tests.factories import busy_interval
@@ -101,7 +101,7 @@ def test_it_builds_the_brief_in_the_same_number_of_queries_for_3_or_200_entries(
     busy_interval(carol_dan, small, entries=3, homework=2)
     make_session(alice_bob, at=timezone.now() - dt.timedelta(days=10), status=Session.Status.HELD)
     large = make_session(alice_bob, at=timezone.now() + dt.timedelta(days=4))
-    ExerciseAssignment.objects.all().delete()
+    HomeworkExercise.objects.all().delete()
     Exercise.objects.all().delete()
     busy_interval(alice_bob, large, entries=200, homework=8)
     assert ProgressEntry.objects.filter(homework__engagement=alice_bob).count() == 200

@@ -12,7 +12,7 @@ from django.utils import timezone
 from conftest import make_session
 from legwork.coaching.models import Session
 from legwork.exercises.models import Exercise
-from legwork.exercises.services import answers_save, exercise_assign
+from legwork.exercises.services import answers_save, exercise_propose
 from legwork.notebook.models import EntryDraft, JournalEntry, ThinkingTimeBlock
 
 from .payloads import PAYLOADS
@@ -51,7 +51,7 @@ def test_hostile_entries_and_answers_render_inert(open_browser: Any, alice: Any,
     everything.share(alice_bob)
     EntryDraft.objects.create(client=bob, entry=everything, body="\n".join(PAYLOADS))
     exercise = Exercise.objects.create(owner=alice, slug="hostile", title="Hostile", fields=HOSTILE_FIELDS)
-    homework = exercise_assign(exercise=exercise, engagement=alice_bob, by=alice)
+    homework = exercise_propose(exercise=exercise, engagement=alice_bob, by=alice)
     homework.confirm()
     answers_save(
         homework=homework,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from legwork.exercises.models import ExerciseAssignment
+from legwork.exercises.models import HomeworkExercise
 from legwork.notebook.models import JournalEntry, ThinkingTimeOccurrence
 
 
@@ -16,6 +16,6 @@ def test_it_gives_the_demo_clients_a_notebook_thinking_time_and_exercise_answers
         assert entry.shared_with.client_id == entry.client_id  # type: ignore[union-attr]
     assert ThinkingTimeOccurrence.objects.filter(status="taken").exists()
     assert ThinkingTimeOccurrence.objects.filter(status="skipped").exclude(note="").exists()
-    assignment = ExerciseAssignment.objects.get(exercise__slug="possible-selves")
-    assert assignment.homework.progress.filter(answers__isnull=False).count() == 2
-    assert assignment.homework.engagement.client.email == "sam@legwork.test"
+    homework_exercise = HomeworkExercise.objects.get(exercise__slug="possible-selves")
+    assert homework_exercise.homework.progress.filter(answers__isnull=False).count() == 2
+    assert homework_exercise.homework.engagement.client.email == "sam@legwork.test"

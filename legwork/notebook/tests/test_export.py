@@ -45,9 +45,9 @@ def test_it_exports_a_coaches_exercises_as_importable_documents(alice: Any) -> N
 
 def test_it_exports_which_homework_carried_which_exercise(alice: Any, alice_bob: Any) -> None:
     from legwork.exercises.serialise import engagement_exercises
-    from legwork.exercises.services import exercise_assign
+    from legwork.exercises.services import exercise_propose
 
     values = Exercise.objects.get(slug="values", owner=None)
-    homework = exercise_assign(exercise=values, engagement=alice_bob, by=alice)
-    [item] = engagement_exercises(alice_bob)["exercise_assignments"]
+    homework = exercise_propose(exercise=values, engagement=alice_bob, by=alice)
+    [item] = engagement_exercises(alice_bob)["homework_exercises"]
     assert item == {"homework": homework.pk, "exercise_id": values.pk, "exercise": "Values", "fields": values.fields}

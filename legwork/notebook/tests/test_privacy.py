@@ -24,7 +24,7 @@ from django.utils import timezone
 from conftest import make_homework, make_progress, make_session
 from legwork.coaching.models import Session
 from legwork.exercises.models import Exercise
-from legwork.exercises.services import exercise_assign
+from legwork.exercises.services import exercise_propose
 from legwork.notebook.models import EntryDraft, JournalEntry, ThinkingTimeBlock
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def world(alice: Any, bob: Any, carol: Any, dan: Any, eve: Any, alice_bob: Any, 
     make_session(carol_dan, at=now + dt.timedelta(days=3))
     homework = make_homework(alice_bob, agreed_in=held)
     make_progress(homework, note="progress note")
-    with_exercise = exercise_assign(
+    with_exercise = exercise_propose(
         exercise=Exercise.objects.get(slug="values", owner=None), engagement=alice_bob, by=alice
     )
     make_progress(with_exercise, answers={"missing": "an answer"})

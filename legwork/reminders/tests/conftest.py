@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from legwork.reminders.delivery import WorkerLoop
 from legwork.reminders.models import Preferences
+from legwork.reminders.worker import WorkerLoop
 
 
 def drain(loop: WorkerLoop | None = None) -> WorkerLoop:

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from conftest import make_user
 from legwork.reminders import delivery
-from legwork.reminders.delivery import _email, outbox_claim, outbox_mark_sent, outbox_send, send_allowance
+from legwork.reminders.delivery import _email, outbox_send, send_allowance
 from legwork.reminders.models import Kind, OutboxMessage, Reminder
-from legwork.reminders.services import render_outbox
+from legwork.reminders.outbox import outbox_claim, outbox_mark_sent, render_outbox
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from legwork.homework.models import Homework
 from legwork.homework.services import HomeworkDraft, homework_confirm, homework_request_change, session_wrap_up
 from legwork.notebook.models import JournalEntry
 from legwork.reminders.models import Kind, OutboxMessage, Reminder
-from legwork.reminders.services import local_moment, reminders_plan
+from legwork.reminders.planning import local_moment, reminders_plan
 
 from .conftest import drain, set_prefs
 
@@ -283,3 +283,37 @@ def test_a_moved_block_is_planned_again_and_its_old_time_is_not_sent(alice_bob: 
     sent = Reminder.objects.filter(block=block, status=Reminder.Status.SENT)
     assert [r.due_at.hour for r in sent] == [19]
     assert Reminder.objects.get(block=block, due_at=NOON.replace(hour=18)).status != Reminder.Status.SENT
+
+
+def test_the_midpoint_nudge_spans_the_interval_a_missed_session_does_not_end(alice_bob: Any) -> None:
+    # Held at 23:30 for an hour; missed in the middle; the next one two weeks on at 23:30. The interval runs
+    # from the held session's start (DESIGN.md), so its midpoint is day 7 at 23:30: the nudge is due on day 7,
+    # at the client's hour (counted from the held session's end, it fell at 00:00 on day 8).
+    held_at = dt.datetime(2026, 1, 1, 23, 30, tzinfo=UTC)
+    with time_machine.travel(held_at + dt.timedelta(hours=2), tick=False) as traveller:
+        make_session(alice_bob, at=held_at, status="held")
+        make_session(alice_bob, at=held_at + dt.timedelta(days=5), status="missed")
+        upcoming = make_session(alice_bob, at=held_at + dt.timedelta(days=14))
+        make_homework(alice_bob, "Write the CV summary", status=Homework.Status.CONFIRMED)
+        drain()
+        nudge = Reminder.objects.get(kind=Kind.MIDPOINT)
+        assert upcoming.interval_start() == held_at
+        assert nudge.due_at == local_moment(dt.date(2026, 1, 8), 8, alice_bob.client.zone)
+        traveller.move_to(nudge.due_at)
+        drain()
+    assert kinds(alice_bob.client) == [Kind.MIDPOINT]
+
+
+def test_progress_written_during_the_held_session_counts_for_the_midpoint_nudge(alice_bob: Any) -> None:
+    held_at = dt.datetime(2026, 1, 1, 10, tzinfo=UTC)
+    with time_machine.travel(held_at, tick=False) as traveller:
+        make_session(alice_bob, at=held_at, status="held")
+        make_session(alice_bob, at=held_at + dt.timedelta(days=14))
+        homework = make_homework(alice_bob, "Write the CV summary", status=Homework.Status.CONFIRMED)
+        traveller.shift(dt.timedelta(minutes=30))  # still in the session: its interval has begun
+        make_progress(homework, note="Started it together.")
+        drain()
+        nudge = Reminder.objects.get(kind=Kind.MIDPOINT)
+        traveller.move_to(nudge.due_at)
+        drain()
+    assert Reminder.objects.get(kind=Kind.MIDPOINT).status == Reminder.Status.SKIPPED

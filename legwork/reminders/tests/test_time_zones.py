@@ -15,7 +15,7 @@ from django.core import mail
 from conftest import make_session
 from legwork.notebook.models import ThinkingTimeBlock
 from legwork.reminders.models import Kind, OutboxMessage, Reminder
-from legwork.reminders.services import local_moment
+from legwork.reminders.planning import local_moment
 
 from .conftest import drain, set_prefs
 

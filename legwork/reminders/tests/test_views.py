@@ -86,7 +86,7 @@ def test_it_offers_a_client_only_client_reminders_and_a_coach_only_coach_ones(al
 
 def test_it_moves_planned_reminders_to_a_new_hour(alice_bob: Any) -> None:
     from conftest import make_session
-    from legwork.reminders.services import reminders_plan
+    from legwork.reminders.planning import reminders_plan
 
     bob = alice_bob.client
     session = make_session(alice_bob, at=timezone.now() + dt.timedelta(days=5))

@@ -263,7 +263,7 @@ def test_it_gives_up_on_a_silent_smtp_server_after_the_timeout(
 def test_it_retries_a_refusing_server_with_backoff_then_shows_the_failure(alice_bob: Any, settings: Any) -> None:
     import time_machine
 
-    from legwork.reminders.delivery import MAX_FAILURES
+    from legwork.reminders.outbox import MAX_FAILURES
 
     from .conftest import drain
 
@@ -335,7 +335,7 @@ def test_a_server_that_goes_silent_mid_batch_costs_one_timeout_not_one_per_messa
     """Greets, answers EHLO, then never says another word: one message waits out the timeout, the rest go back."""
     import threading
 
-    from legwork.reminders.delivery import WorkerLoop
+    from legwork.reminders.worker import WorkerLoop
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

@@ -20,7 +20,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from legwork.reminders.delivery import DEFAULT_LEASE, WorkerLoop
+from legwork.reminders.delivery import DEFAULT_LEASE
+from legwork.reminders.worker import WorkerLoop
 
 logger = logging.getLogger("legwork.reminders")
 
