@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from legwork.coaching import views as coaching_views
+from legwork import views
 
 urlpatterns = [
-    path("", coaching_views.home, name="home"),
+    path("", views.home, name="home"),
     path("", include("legwork.accounts.urls")),
     path("", include("legwork.coaching.urls")),
     path("", include("legwork.homework.urls")),

@@ -1,11 +1,22 @@
+"""People in the admin: who they are and what they may do. No one's coaching content is shown to staff."""
+
+from __future__ import annotations
+
+import allauth.mfa.admin  # registers allauth's Authenticator admin first, so it can be replaced here
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+
+from legwork.lib.admin import NoContentAdmin
 
 from .models import User
 
+assert allauth.mfa.admin
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NoContentAdmin, BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "name", "is_coach", "timezone", "is_staff"]
     search_fields = ["email", "name"]
@@ -14,3 +25,19 @@ class UserAdmin(BaseUserAdmin):
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(NoContentAdmin):
+    """Staff can remove a lost phone's two-factor for someone; they never see its secret or recovery codes."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from legwork.coaching.models import Engagement
 from legwork.coaching.serialise import engagement as engagement_json
+from legwork.homework.caseload import caseload
 
 from .http import api_view, error_response
 from .openapi import openapi_document
@@ -21,17 +20,11 @@ from .openapi import openapi_document
 
 @api_view("GET")
 def coach_clients(request: HttpRequest) -> dict[str, Any]:
-    """A coach's clients with open homework counts (what the coach home shows)."""
+    """A coach's clients with open homework counts (what the coach home shows), from the one caseload query."""
     user: Any = request.user
     if not user.is_coach:
         raise PermissionDenied("This is for coaches.")
-    engagements = (
-        Engagement.objects.filter(coach=user)
-        .exclude(status=Engagement.Status.ENDED)
-        .select_related("coach", "client")
-        .annotate(open_homework=Count("homework", filter=Q(homework__outcome="")))
-        .order_by("pk")
-    )
+    engagements = caseload(user).select_related("coach", "client").order_by("pk")
     return {"results": [{**engagement_json(e), "open_homework": e.open_homework} for e in engagements]}  # type: ignore[attr-defined]
 
 

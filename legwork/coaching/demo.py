@@ -1,27 +1,28 @@
 """The demo practice: one coach and clients whose months of history show distinct patterns.
 
-Other apps add their own demo data through a `demo.populate(practice)` function in
-their package (notebook entries, thinking time, reminders...), called after this.
+This module makes the people and their engagements. Every Legwork app then adds its own part
+through a `populate(practice)` function in its `demo` module, called in the order of
+INSTALLED_APPS, which is the order of the layers (docs/architecture.md): the homework app writes
+the sessions, homework and progress; the notebook, exercises, reminders and insights build on them.
+Coaching names none of them: it asks the app registry, the way Django finds `admin.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import random
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.db import transaction
-from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from legwork.accounts.models import User
-from legwork.coaching.models import AgendaItem, Engagement, Goal, Session
-from legwork.homework.models import Decision, Homework, Outcome, ProgressEntry, Purpose, Reason
+from legwork.coaching.models import Engagement
 
 DEMO_PASSWORD = "legwork-demo"
 COACH_EMAIL = "coach@legwork.test"
-EXTENSION_APPS = ["notebook", "exercises", "reminders", "insights", "api"]
 
 
 @dataclass
@@ -29,6 +30,8 @@ class DemoPractice:
     coach: User
     # pattern name -> engagement: steady, crammer, stuck, new, paused
     engagements: dict[str, Engagement] = field(default_factory=dict)
+    # Every app draws its random choices from this seed, so the demo is the same each time.
+    seed: int = 7
 
 
 CLIENTS = [
@@ -38,20 +41,6 @@ CLIENTS = [
     ("new", "lee@legwork.test", "Lee Chen", "Australia/Sydney"),
     ("paused", "maya@legwork.test", "Maya Novak", "Europe/Berlin"),
 ]
-
-HOMEWORK_IDEAS = [
-    ("Talk to two people who work in UX research", Purpose.EXPLORE),
-    ("Write the first draft of my CV summary", Purpose.ACT),
-    ("List ten things that gave me energy this month", Purpose.EXPLORE),
-    ("Ask Dana for an informational interview", Purpose.ACT),
-    ("Read about three career paths in public health", Purpose.EXPLORE),
-    ("Update my LinkedIn headline", Purpose.ACT),
-    ("Fill in the Possible Selves worksheet", Purpose.EXPLORE),
-    ("Book a coffee with a former colleague", Purpose.ACT),
-    ("Notice when I lose track of time at work", Purpose.EXPLORE),
-    ("Draft a cover letter for the charity role", Purpose.ACT),
-]
-STUCK_TITLE = "Send the application to Northwind"
 
 
 def make_person(email: str, name: str, tz: str, *, is_coach: bool = False) -> User:
@@ -64,155 +53,18 @@ def at_local(day: dt.date, hour: int, minute: int, user: User) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=user.zone)
 
 
-def _progress_times(pattern: str, start: dt.datetime, end: dt.datetime, rng: random.Random) -> list[dt.datetime]:
-    span = (end - start).total_seconds()
-    if pattern == "steady":
-        count = rng.randint(4, 6)
-        return [start + dt.timedelta(seconds=span * (i + rng.uniform(0.2, 0.8)) / count) for i in range(count)]
-    if pattern == "crammer":
-        return [end - dt.timedelta(hours=rng.uniform(2, 20)) for _ in range(rng.randint(2, 4))]
-    if pattern == "stuck":
-        return [start + dt.timedelta(seconds=span * rng.uniform(0.1, 0.9)) for _ in range(rng.randint(1, 3))]
-    return [start + dt.timedelta(seconds=span * rng.uniform(0.3, 0.9)) for _ in range(rng.randint(1, 3))]
-
-
-def _outcome(pattern: str, title: str, rng: random.Random) -> tuple[str, str, str]:
-    if title == STUCK_TITLE:
-        return Outcome.NOT_DONE, Reason.PROCRASTINATION, Decision.CARRY_OVER
-    if pattern == "crammer":
-        return rng.choice([(Outcome.DONE, "", ""), (Outcome.PARTLY, Reason.TIME, ""), (Outcome.DONE, "", "")])
-    if pattern == "paused":
-        return rng.choice([(Outcome.DONE, "", ""), (Outcome.NOT_DONE, Reason.LIFE, Decision.DROP)])
-    return Outcome.DONE, "", ""
-
-
-def build_history(engagement: Engagement, pattern: str, intervals: int, rng: random.Random, *, upcoming: bool) -> None:
-    client = engagement.client
-    now = timezone.now()
-    today = now.astimezone(client.zone).date()
-    next_day = today + dt.timedelta(days=4)
-    days = [next_day - dt.timedelta(days=14 * (intervals - i)) for i in range(intervals)]
-    if not upcoming:
-        days = [day - dt.timedelta(days=60) for day in days]
-    sessions = [
-        Session.objects.create(
-            engagement=engagement,
-            scheduled_at=at_local(day, 17, 30, client),
-            status=Session.Status.HELD,
-            shared_notes="We looked at what moved and what didn't.",
-            private_notes="Energy better than last time.",
-        )
-        for day in days
-    ]
-    if upcoming:
-        sessions.append(Session.objects.create(engagement=engagement, scheduled_at=at_local(next_day, 17, 30, client)))
-    engagement.created_at = sessions[0].scheduled_at - dt.timedelta(days=3)
-    engagement.started_on = engagement.created_at.date()
-    engagement.save(update_fields=["created_at", "started_on"])
-    goal = Goal.objects.create(
-        engagement=engagement, title="Find work that uses what I'm good at", created_at=engagement.created_at
-    )
-    carried: Homework | None = None
-    for index, session in enumerate(sessions[:-1] if upcoming else sessions):
-        following = sessions[index + 1] if index + 1 < len(sessions) else None
-        titles = rng.sample(HOMEWORK_IDEAS, 2)
-        batch: list[tuple[str, str, Homework | None]] = [(title, purpose, None) for title, purpose in titles]
-
-        if pattern == "stuck" and index >= len(sessions) - 4:
-            batch.append((STUCK_TITLE, Purpose.ACT, carried))
-        end = following.scheduled_at if following else session.scheduled_at + dt.timedelta(days=14)
-        carried = None
-        for title, purpose, carried_from in batch:
-            homework = Homework.objects.create(
-                engagement=engagement,
-                agreed_in=session,
-                goal=goal,
-                title=title,
-                purpose=purpose,
-                first_step="Put 20 minutes in the diary",
-                plan_when="Tuesday evening",
-                plan_where="at the kitchen table",
-                due_on=end.astimezone(client.zone).date(),
-                status=Homework.Status.CONFIRMED,
-                confirmed_at=session.ends_at + dt.timedelta(hours=2),
-                created_by=engagement.coach,
-                created_at=session.ends_at,
-                carried_from=carried_from,
-            )
-            finished = following is not None and following.status == Session.Status.HELD
-            if not finished and pattern == "new" and title == titles[1][0]:
-                homework.status = Homework.Status.PROPOSED
-                homework.confirmed_at = None
-                homework.save(update_fields=["status", "confirmed_at"])
-                continue
-            if title == STUCK_TITLE:
-                times = [] if rng.random() < 0.7 else [session.ends_at + dt.timedelta(days=2)]
-            else:
-                times = [t for t in _progress_times(pattern, session.ends_at, end, rng) if t < now]
-            ProgressEntry.objects.bulk_create(
-                ProgressEntry(
-                    homework=homework,
-                    engagement=homework.engagement,
-                    author=client,
-                    note=rng.choice(
-                        [
-                            "Made a start.",
-                            "Half an hour on it, felt good.",
-                            "Harder than I thought.",
-                            "Sent two emails.",
-                            "Wrote a page of notes.",
-                            "Talked it through with a friend.",
-                        ]
-                    ),
-                    minutes=rng.choice([10, 15, 20, 30, 45, 60]),
-                    occurred_on=moment.astimezone(client.zone).date(),
-                    written_at=moment,
-                )
-                for moment in times
-            )
-            if finished and following is not None:
-                outcome, reason, decision = _outcome(pattern, title, rng)
-                Homework.objects.filter(pk=homework.pk).update(
-                    outcome=outcome,
-                    reason=reason,
-                    decision=decision,
-                    reviewed_in=following,
-                    reviewed_at=following.ends_at,
-                )
-                if decision == Decision.CARRY_OVER:
-                    carried = homework
-    if pattern == "stuck":
-        latest = Homework.objects.filter(engagement=engagement, title=STUCK_TITLE).order_by("-created_at").first()
-        AgendaItem.objects.create(
-            engagement=engagement,
-            kind=AgendaItem.Kind.TO_EXPLORE,
-            homework=latest,
-            text=f"“{STUCK_TITLE}” has been carried over 3 times",
-            raised_at=sessions[-2].ends_at,
-        )
-
-
 @transaction.atomic
 def build_demo_practice(seed: int = 7) -> DemoPractice:
-    rng = random.Random(seed)
     coach = make_person(COACH_EMAIL, "Ada Lovelace-Moore", "Europe/London", is_coach=True)
-    practice = DemoPractice(coach=coach)
-    shapes = {"steady": 8, "crammer": 8, "stuck": 8, "new": 1, "paused": 4}
+    practice = DemoPractice(coach=coach, seed=seed)
     for pattern, email, name, tz in CLIENTS:
         client = make_person(email, name, tz)
-        engagement = Engagement.objects.create(coach=coach, client=client)
-        build_history(engagement, pattern, shapes[pattern], rng, upcoming=pattern != "paused")
-        if pattern == "paused":
-            engagement.set_status(Engagement.Status.PAUSED)
-        practice.engagements[pattern] = engagement
-    for app in EXTENSION_APPS:
-        try:
-            module = importlib.import_module(f"legwork.{app}.demo")
-        except ModuleNotFoundError as error:
-            if error.name != f"legwork.{app}.demo" and error.name != f"legwork.{app}":
-                raise
-            continue
-        module.populate(practice)
+        practice.engagements[pattern] = Engagement.objects.create(coach=coach, client=client)
+    for config in apps.get_app_configs():
+        if config.name.startswith("legwork.") and module_has_submodule(config.module, "demo"):
+            module = import_module(f"{config.name}.demo")
+            if hasattr(module, "populate"):
+                module.populate(practice)
     return practice
 
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,19 @@ class EngagementQuerySet(models.QuerySet["Engagement"]):
     def current(self) -> EngagementQuerySet:
         """Active or paused: the engagements still running (ended ones are history)."""
         return self.exclude(status=Engagement.Status.ENDED)
+
+    def with_interval_start(self, now: dt.datetime | None = None) -> EngagementQuerySet:
+        """Annotate `interval_start`: where each engagement's current interval began, in the same query.
+
+        The same definition as `Engagement.current_interval_start`, written as a subquery for lists.
+        """
+        last = (
+            Session.objects.taking_place()
+            .filter(engagement=OuterRef("pk"), scheduled_at__lte=now or timezone.now())
+            .order_by("-scheduled_at")
+            .values("scheduled_at")[:1]
+        )
+        return self.annotate(interval_start=Coalesce(Subquery(last), F("created_at")))
 
 
 class Engagement(models.Model):
@@ -74,6 +88,26 @@ class Engagement(models.Model):
 
     def next_session(self) -> Session | None:
         return self.sessions.filter(status=Session.Status.SCHEDULED).order_by("scheduled_at").first()
+
+    def interval_start_after(self, previous: Session | None, *, until: dt.datetime) -> dt.datetime:
+        """Where an interval that runs to `until` began: the start of `previous`, the last session before it
+        that took place; for the first interval, when the engagement began. No query."""
+        if previous is not None:
+            return previous.scheduled_at
+        return min(self.created_at, until)
+
+    def current_interval_start(self, now: dt.datetime | None = None) -> dt.datetime:
+        """Where the interval running now began: at the start of the last session that took place
+        (held, or scheduled and due; cancelled and missed ones end no interval), else when the
+        engagement began. It runs to the next session. See "interval" in docs/loop.md."""
+        last = (
+            Session.objects.taking_place()
+            .filter(engagement_id=self.pk, scheduled_at__lte=now or timezone.now())
+            .order_by("-scheduled_at")
+            .only("scheduled_at")
+            .first()
+        )
+        return last.scheduled_at if last is not None else self.created_at
 
     def last_held_session(self) -> Session | None:
         return self.sessions.filter(status=Session.Status.HELD).order_by("-scheduled_at").first()
@@ -158,6 +192,11 @@ class Session(models.Model):
     def ends_at(self) -> dt.datetime:
         return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
 
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        """Whether the session's start time has come: from then it can be reviewed and wrapped up,
+        and its reflection is closed. Its scheduled time, not its status, decides."""
+        return self.scheduled_at <= (now or timezone.now())
+
     def previous(self) -> Session | None:
         """The session that began this one's interval: the last one before it that took place."""
         return (
@@ -176,9 +215,7 @@ class Session(models.Model):
         Pass `previous` when it is already known, to save the query.
         """
         previous = previous if previous is not None else self.previous()
-        if previous is not None:
-            return previous.scheduled_at
-        return min(self.engagement.created_at, self.scheduled_at)
+        return self.engagement.interval_start_after(previous, until=self.scheduled_at)
 
     def following(self) -> Session | None:
         """The next scheduled session after this one, if it has been set."""

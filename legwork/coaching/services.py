@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from legwork.accounts.models import User
-from legwork.homework.signals import session_scheduled
 from legwork.lib import emails
 from legwork.lib.dates import plan_problem
 from legwork.lib.rules import RuleBroken
 
 from .models import Engagement, Invitation, Session, hash_token
+from .signals import session_scheduled
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,10 @@ def invitation_send(*, invitation: Invitation, token: str) -> bool:
             "invitation",
             invitation.email,
             {"coach": invitation.coach, "invitation": invitation, "url": invitation_setup_url(invitation, token)},
+            to_name=invitation.name,
         )
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError, ValueError):
+        # ValueError: an address or header the email library refuses (the rest is built by it, never by hand).
         logger.exception("Could not email the invitation %s", invitation.pk)
         return False
     return True
@@ -109,7 +111,8 @@ def invitation_for_setup(token: str, signature: str) -> Invitation:
 
 def invitation_is_for(invitation: Invitation, person: User) -> bool:
     """Whether the invitation was made for one of this person's verified addresses."""
-    return EmailAddress.objects.filter(user=person, email__iexact=invitation.email, verified=True).exists()
+    found: bool = EmailAddress.objects.filter(user=person, email__iexact=invitation.email, verified=True).exists()
+    return found
 
 
 def invitation_accept(*, token: str, client: User) -> Engagement:
@@ -130,11 +133,7 @@ def invitation_accept(*, token: str, client: User) -> Engagement:
             raise InvitationError("This invitation has already been used. Sign in to reach your coaching.")
         if invitation.coach_id == client.pk:
             raise InvitationError("This is your own invitation: send it to your client.")
-        engagement = (
-            Engagement.objects.filter(coach_id=invitation.coach_id, client=client)
-            .exclude(status=Engagement.Status.ENDED)
-            .first()
-        )
+        engagement = Engagement.objects.filter(coach_id=invitation.coach_id, client=client).current().first()
         if engagement is None:
             engagement = Engagement.objects.create(coach_id=invitation.coach_id, client=client)
         elif engagement.status == Engagement.Status.PAUSED:

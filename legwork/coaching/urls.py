@@ -3,7 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("coach/", views.coach_home, name="coach_home"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/renew/", views.invitation_renew, name="invitation_renew"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
@@ -13,10 +12,4 @@ urlpatterns = [
     path("engagements/<int:pk>/status/", views.engagement_status, name="engagement_status"),
     path("engagements/<int:pk>/goals/new/", views.goal_create, name="goal_create"),
     path("engagements/<int:pk>/sessions/new/", views.session_create, name="session_create"),
-    path("sessions/<int:pk>/", views.session_detail, name="session"),
-    path("sessions/<int:pk>/notes/", views.session_notes, name="session_notes"),
-    path("sessions/<int:pk>/private-notes/", views.session_private_notes, name="session_private_notes"),
-    path("sessions/<int:pk>/status/", views.session_status, name="session_status"),
-    path("sessions/<int:pk>/agenda/", views.agenda_item_add, name="agenda_item_add"),
-    path("sessions/<int:pk>/agenda/<int:item_pk>/resolve/", views.agenda_item_resolve, name="agenda_item_resolve"),
 ]

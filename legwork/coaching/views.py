@@ -1,129 +1,33 @@
 from __future__ import annotations
 
-import datetime as dt
-import secrets
-
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from legwork.accounts.models import User
-from legwork.homework.models import Decision, Homework, Outcome, ProgressEntry, Purpose, Reason
 from legwork.lib.http import AuthedHttpRequest
 
 from . import services
 from .access import (
     get_engagement_for_user,
     get_invitation_for_coach,
-    get_session_for_user,
     require_coach,
     require_is_coach,
 )
 from .forms import (
-    AgendaItemForm,
     EngagementStatusForm,
     GoalForm,
     InvitationForm,
     JoinForm,
-    PrivateNotesForm,
     SessionForm,
-    SessionNotesForm,
-    SessionStatusForm,
 )
-from .models import AgendaItem, Engagement, Invitation, Session
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "welcome.html")
-    if request.user.is_coach:
-        return coach_home(request)  # type: ignore[arg-type]
-    from legwork.homework.views import client_home
-
-    return client_home(request)  # type: ignore[arg-type]
-
-
-def _open_homework_count(**filters: object) -> Coalesce:
-    """How many open homework of the outer engagement match: a count served by the (engagement, outcome) index.
-
-    A Count() over the "homework" join would group every homework the coach ever
-    agreed, so the page would slow down as engagements grow old.
-    """
-    rows = (
-        Homework.objects.open()
-        .filter(engagement=OuterRef("pk"), **filters)
-        .order_by()
-        .values("engagement")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def coach_clients(coach: User) -> list[Engagement]:
-    """Every active and paused client of a coach, with what the coach home shows, in a fixed number of queries."""
-    next_session = Session.objects.scheduled().filter(engagement=OuterRef("pk")).order_by("scheduled_at")
-    return list(
-        Engagement.objects.filter(coach=coach)
-        .exclude(status=Engagement.Status.ENDED)
-        .select_related("client")
-        .annotate(
-            next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
-            next_session_id=Subquery(next_session.values("pk")[:1]),
-            open_homework=_open_homework_count(),
-            awaiting_client=_open_homework_count(status=Homework.Status.PROPOSED),
-            change_asked=_open_homework_count(status=Homework.Status.CHANGE_REQUESTED),
-            last_activity=Subquery(
-                ProgressEntry.objects.filter(engagement=OuterRef("pk")).order_by("-written_at").values("written_at")[:1]
-            ),
-            has_to_explore=Exists(
-                AgendaItem.objects.open().filter(engagement=OuterRef("pk"), kind=AgendaItem.Kind.TO_EXPLORE)
-            ),
-        )
-        .order_by("status", "next_session_at", "client__name")
-    )
-
-
-@login_required
-def coach_home(request: AuthedHttpRequest) -> HttpResponse:
-    require_is_coach(request.user)
-    today = timezone.localdate()
-    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
-    todays_sessions = (
-        Session.objects.filter(
-            engagement__coach=request.user,
-            scheduled_at__gte=start,
-            scheduled_at__lt=start + dt.timedelta(days=1),
-        )
-        .exclude(status=Session.Status.CANCELLED)
-        .select_related("engagement__client")
-        .order_by("scheduled_at")
-    )
-    clients = coach_clients(request.user)
-    return render(
-        request,
-        "coaching/coach_home.html",
-        {
-            "todays_sessions": todays_sessions,
-            "clients": clients,
-            "pending_invitations": Invitation.objects.filter(coach=request.user).pending()[:5],
-            "now": timezone.now(),
-            # A coach can be someone's client too: their own interval is one link away.
-            "is_also_client": Engagement.objects.filter(client=request.user)
-            .exclude(status=Engagement.Status.ENDED)
-            .exists(),
-        },
-    )
-
+from .models import Invitation
 
 NEW_LINK_KEY = "new_invitation_link"
 
@@ -219,7 +123,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
     if request.method == "POST":
         if not ratelimit.consume(request, action="invitation_resend", key=f"invitation:{invitation.pk}"):
-            return ratelimit.respond_429(request)
+            limited: HttpResponse = ratelimit.respond_429(request)
+            return limited
         if not services.invitation_send(invitation=invitation, token=token):
             unsent = "The email could not be sent just now. Try again in a few minutes."
             return render(request, "coaching/join.html", {"invitation": invitation, "error": unsent}, status=503)
@@ -271,12 +176,6 @@ def engagement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for_user(request.user, pk)
     is_coach = engagement.is_coach(request.user)
     sessions = engagement.sessions.order_by("-scheduled_at")
-    homework = (
-        Homework.objects.filter(engagement=engagement)
-        .select_related("goal", "agreed_in")
-        .annotate(entries=Count("progress"), last_entry=Max("progress__written_at"))
-        .order_by("-due_on", "-created_at")
-    )
     return render(
         request,
         "coaching/engagement_detail.html",
@@ -285,7 +184,6 @@ def engagement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "is_coach": is_coach,
             "goals": engagement.goals.all(),
             "sessions": sessions,
-            "homework": homework[:100],
             "next_session": engagement.next_session(),
             "agenda_items": engagement.agenda_items.open(),
             "goal_form": GoalForm(),
@@ -345,115 +243,3 @@ def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {"engagement": engagement, "form": form},
         status=400 if form.errors else 200,
     )
-
-
-def session_context(request: AuthedHttpRequest, session: Session) -> dict:
-    from legwork.homework.forms import NextSessionForm, ReviewForm, wrap_up_formset
-
-    engagement = session.engagement
-    is_coach = engagement.is_coach(request.user)
-    to_review = (
-        Homework.objects.open()
-        .filter(engagement=engagement, created_at__lt=session.scheduled_at)
-        .exclude(agreed_in=session)
-        .select_related("goal")
-        .annotate(entries=Count("progress"))
-    )
-    following = session.following()
-    agreed_here = Homework.objects.filter(agreed_in=session).select_related("goal", "carried_from")
-    reviewed_here = Homework.objects.filter(reviewed_in=session).select_related("carried_to")
-    return {
-        "session": session,
-        "engagement": engagement,
-        "is_coach": is_coach,
-        "agenda_items": engagement.agenda_items.open().select_related("homework"),
-        "to_review": [(item, ReviewForm(prefix=f"review-{item.pk}")) for item in to_review],
-        "outcome_choices": Outcome.choices,
-        "purpose_choices": Purpose.choices,
-        "reason_choices": Reason.choices,
-        "decision_choices": Decision.choices,
-        "agreed_here": agreed_here,
-        "reviewed_here": reviewed_here,
-        "notes_form": SessionNotesForm(instance=session),
-        "private_form": PrivateNotesForm(instance=session) if is_coach else None,
-        "status_form": SessionStatusForm(initial={"status": session.status}),
-        "agenda_form": AgendaItemForm(),
-        "formset": wrap_up_formset(engagement),
-        "wrap_up_once": secrets.token_urlsafe(16),
-        "next_form": NextSessionForm(initial={"next_session_at": None if following else session.suggested_next_at()}),
-        "next_session": following,
-    }
-
-
-@login_required
-def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk)
-    return render(request, "coaching/session_detail.html", session_context(request, session))
-
-
-@login_required
-@require_POST
-def session_notes(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk)
-    require_coach(session.engagement, request.user)
-    form = SessionNotesForm(request.POST, instance=session)
-    if form.is_valid():
-        form.save()
-        messages.success(request, "Notes saved.")
-        return redirect("session", pk=session.pk)
-    context = session_context(request, session)
-    context["notes_form"] = form
-    return render(request, "coaching/session_detail.html", context, status=400)
-
-
-@login_required
-@require_POST
-def session_private_notes(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk)
-    require_coach(session.engagement, request.user)
-    form = PrivateNotesForm(request.POST, instance=session)
-    if form.is_valid():
-        form.save()
-        messages.success(request, "Private notes saved.")
-        return redirect("session", pk=session.pk)
-    context = session_context(request, session)
-    context["private_form"] = form
-    return render(request, "coaching/session_detail.html", context, status=400)
-
-
-@login_required
-@require_POST
-def session_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk)
-    require_coach(session.engagement, request.user)
-    form = SessionStatusForm(request.POST)
-    if form.is_valid():
-        session.mark(form.cleaned_data["status"])
-        messages.success(request, f"Session marked {session.get_status_display().lower()}.")
-    else:
-        messages.error(request, "Choose scheduled, held, cancelled or missed.")
-    return redirect("session", pk=session.pk)
-
-
-@login_required
-@require_POST
-def agenda_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk)
-    form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        AgendaItem.objects.create(engagement=session.engagement, text=form.cleaned_data["text"])
-        return redirect(session.get_absolute_url() + "#agenda-h")
-    context = session_context(request, session)
-    context["agenda_form"] = form
-    return render(request, "coaching/session_detail.html", context, status=400)
-
-
-@login_required
-@require_POST
-def agenda_item_resolve(request: AuthedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    session = get_session_for_user(request.user, pk)
-    require_coach(session.engagement, request.user)
-    item = session.engagement.agenda_items.filter(pk=item_pk).first()
-    if item is not None:
-        item.resolve()
-    return redirect("session", pk=session.pk)

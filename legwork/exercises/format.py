@@ -8,6 +8,7 @@ is one the answer form can render.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,35 @@ from typing import Any
 import jsonschema
 import yaml
 
+from legwork.lib.text import clean_data
+
 LIBRARY = Path(__file__).resolve().parent / "library"
 SIMPLE_TYPES = ["short_text", "long_text", "list", "single_choice", "multiple_choice", "scale", "date"]
 FIELD_TYPES = [*SIMPLE_TYPES, "group"]
 MAX_FILE_BYTES = 200_000
+# The most of a document an error message quotes: a message names the place, it never repeats the file.
+MAX_QUOTE = 120
+# The schema's patterns are matched with re.search, where "$" also matches before a final newline:
+# these are matched whole again, so "my-slug\n" is refused instead of failing on export.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: no exercise needs them, and "billion laughs" expands a small
+    file into gigabytes. Refused at the first one, before anything is expanded."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return, arg-type]
+
+
+def _quote(text: str) -> str:
+    return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
 
 
 class ExerciseFormatError(ValueError):
@@ -49,7 +75,7 @@ def _place(document: Any, path: list[str | int]) -> str:
             except (IndexError, KeyError, TypeError):
                 node = None
             if isinstance(node, dict) and isinstance(node.get("name"), str):
-                parts[-1] += f" (“{node['name']}”)"
+                parts[-1] += f" (“{_quote(node['name'])}”)"
         else:
             parts.append(str(step))
             node = node.get(step) if isinstance(node, dict) else None
@@ -69,11 +95,13 @@ def _field_checks(document: dict[str, Any]) -> list[str]:
             if not isinstance(field, dict):
                 continue
             name = field.get("name")
-            place = f"{prefix}[{index}]" + (f" (“{name}”)" if isinstance(name, str) else "")
+            place = f"{prefix}[{index}]" + (f" (“{_quote(name)}”)" if isinstance(name, str) else "")
             kind = field.get("type")
             if kind is not None and kind not in allowed:
-                errors.append(f"{place}: unknown type “{kind}”; known types are {', '.join(allowed)}")
+                errors.append(f"{place}: unknown type “{_quote(str(kind))}”; known types are {', '.join(allowed)}")
             if isinstance(name, str):
+                if not FIELD_NAME.fullmatch(name) and FIELD_NAME.match(name):
+                    errors.append(f"{place}.name: only lower-case letters, digits and _, on one line")
                 if name in seen:
                     errors.append(f"{place}: duplicate field name “{name}”; each field needs its own name")
                 seen.add(name)
@@ -89,14 +117,16 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         missing = [name for name in error.validator_value if name not in (error.instance or {})]
         return "missing " + ", ".join(missing)
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key")
-    return error.message
+        return _quote(error.message.replace("Additional properties are not allowed", "unknown key"))
+    return _quote(error.message)
 
 
 def validate_document(document: Any, source: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ExerciseFormatError(source, ["the document must be a mapping of keys (slug, title, fields...)"])
     errors = _field_checks(document)
+    if isinstance(document.get("slug"), str) and not SLUG.fullmatch(document["slug"]):
+        errors.append("slug: only lower-case letters, digits and single hyphens, on one line")
     validator = jsonschema.Draft202012Validator(schema())
     for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
         # Unknown types are already reported above in plainer words.
@@ -120,13 +150,16 @@ def parse_exercise(text: str | bytes, source: str) -> dict[str, Any]:
         except UnicodeDecodeError:
             raise ExerciseFormatError(source, ["the file is not UTF-8 text"]) from None
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader, without aliases
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
         problem = getattr(error, "problem", None) or "not valid YAML or JSON"
-        raise ExerciseFormatError(source, [f"{where}: malformed YAML/JSON: {problem}"]) from None
-    return validate_document(document, source)
+        raise ExerciseFormatError(source, [f"{where}: malformed YAML/JSON: {_quote(str(problem))}"]) from None
+    except RecursionError:
+        raise ExerciseFormatError(source, ["the document is nested too deeply"]) from None
+    # Surrogate pairs (json.dumps writes an emoji as two escapes) joined, control characters dropped.
+    return validate_document(clean_data(document), source)
 
 
 def dump_exercise(document: dict[str, Any]) -> str:

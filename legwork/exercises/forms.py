@@ -162,15 +162,15 @@ class ProposeForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, label="Homework title (optional)")
     due_on = WindowedDateField(
         plan=True,
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due (defaults to the next session)"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Due (defaults to the next session)",
     )
 
     def __init__(self, *args: Any, coach: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: ClientChoiceField = self.fields["engagement"]  # type: ignore[assignment]
-        field.queryset = (
-            Engagement.objects.filter(coach=coach).exclude(status=Engagement.Status.ENDED).select_related("client")
-        )
+        field.queryset = Engagement.objects.filter(coach=coach).current().select_related("client")
 
 
 def new_slug(title: str, exercise: Exercise | None) -> str:

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from legwork.coaching.access import require_client, require_is_coach
 from legwork.homework.access import get_homework_for_user
 from legwork.homework.models import Homework
 from legwork.lib.http import AuthedHttpRequest
+from legwork.lib.rules import RuleBroken
 
 from . import services
 from .access import get_exercise_for_user, require_editable
@@ -213,14 +213,17 @@ def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     latest = services.latest_answers(homework)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        if not homework.is_open:
-            raise PermissionDenied("This homework has been reviewed; its answers are kept as they were.")
         answers, typed, errors = read_answers(fields, request.POST)
         adding = str(request.POST.get("add", ""))
         if not adding and not errors:
             # A short note, so the homework's progress timeline says what this entry was.
             note = f"Worked on the exercise “{homework_exercise.exercise.title}”."
-            services.answers_save(homework=homework, by=request.user, answers=answers, note=note)
+            try:
+                services.answers_save(homework=homework, by=request.user, answers=answers, note=note)
+            except RuleBroken as error:
+                # Reviewed homework keeps its answers as they were: back to it, with the reason.
+                messages.error(request, error.message)
+                return redirect(homework)
             messages.success(request, "Saved. Come back to it whenever you like: each save is kept.")
             return redirect("homework_answers", pk=homework.pk)
         # "Add another" re-shows the form with one more empty row in that group; nothing typed is lost.

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from legwork.coaching.models import Engagement, Goal, Session
 from legwork.lib.dates import validate_date_window
+from legwork.lib.rules import RuleBroken
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -42,6 +43,28 @@ class Decision(models.TextChoices):
     CARRY_OVER = "carry_over", "Carry over"
     CHANGE = "change", "Change it"
     DROP = "drop", "Drop it"
+
+
+# A carry-over: the work taken into the next interval as a new, linked homework, as it was or changed.
+CARRYING_DECISIONS = (Decision.CARRY_OVER, Decision.CHANGE)
+
+
+def carry_over_counts(homework: Sequence[Homework]) -> dict[int, int]:
+    """How many times each homework's work has been carried over before it: the homework behind it on its
+    `carried_from` chain (0 = new). The one definition of the count every page shows; no query, so pass
+    the whole chain (an engagement's homework)."""
+    by_pk = {h.pk: h for h in homework}
+    counts: dict[int, int] = {}
+    for item in homework:
+        count, current, seen = 0, item, {item.pk}
+        while current.carried_from_id is not None and current.carried_from_id in by_pk:
+            current = by_pk[current.carried_from_id]
+            if current.pk in seen:
+                break
+            seen.add(current.pk)
+            count += 1
+        counts[item.pk] = count
+    return counts
 
 
 class HomeworkQuerySet(models.QuerySet["Homework"]):
@@ -121,13 +144,29 @@ class Homework(models.Model):
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
 
-    def confirm(self) -> None:
-        self.status = self.Status.CONFIRMED
-        self.confirmed_at = timezone.now()
-        self.change_note = ""
-        self.save(update_fields=["status", "confirmed_at", "change_note"])
+    def require_open(self) -> None:
+        """Only open homework can be confirmed, changed, edited or take progress: a reviewed one is history."""
+        if not self.is_open:
+            raise RuleBroken("This homework has been reviewed already: agree a new one at the wrap-up.", conflict=True)
+
+    def confirm(self) -> bool:
+        """The client says "I'm in". Saying it again changes nothing: returns whether this call confirmed it.
+
+        A conditional UPDATE, so two tabs confirming at once confirm it (and tell the coach) once.
+        """
+        self.require_open()
+        now = timezone.now()
+        changed = (
+            Homework.objects.filter(pk=self.pk, outcome="")
+            .exclude(status=self.Status.CONFIRMED)
+            .update(status=self.Status.CONFIRMED, confirmed_at=now, change_note="")
+        )
+        if changed:
+            self.status, self.confirmed_at, self.change_note = self.Status.CONFIRMED, now, ""
+        return bool(changed)
 
     def request_change(self, note: str) -> None:
+        self.require_open()
         self.status = self.Status.CHANGE_REQUESTED
         self.change_note = note
         self.save(update_fields=["status", "change_note"])
@@ -135,11 +174,15 @@ class Homework(models.Model):
     def record_outcome(self, *, outcome: str, reason: str, decision: str, note: str, session: Session | None) -> None:
         """Give the homework its outcome. Not done needs a reason and a decision; the rules hold for every caller."""
         if outcome not in Outcome.values:
-            raise ValidationError({"outcome": f"{outcome!r} is not an outcome."})
-        if outcome == Outcome.NOT_DONE and (reason not in Reason.values or decision not in Decision.values):
-            raise ValidationError("Not done needs a reason and a decision (carry over, change or drop).")
-        if (reason and reason not in Reason.values) or (decision and decision not in Decision.values):
-            raise ValidationError("That reason or decision is not one we know.")
+            raise RuleBroken(f"{outcome!r} is not an outcome.", field="outcome")
+        if outcome == Outcome.NOT_DONE and reason not in Reason.values:
+            raise RuleBroken("Not done needs a reason.", field="reason")
+        if outcome == Outcome.NOT_DONE and decision not in Decision.values:
+            raise RuleBroken("Not done needs a decision: carry over, change or drop.", field="decision")
+        if reason and reason not in Reason.values:
+            raise RuleBroken("That reason is not one we know.", field="reason")
+        if decision and decision not in Decision.values:
+            raise RuleBroken("That decision is not one we know.", field="decision")
         self.outcome = outcome
         self.reason = reason if outcome in (Outcome.NOT_DONE, Outcome.PARTLY) else ""
         self.decision = decision if outcome in (Outcome.NOT_DONE, Outcome.PARTLY) else ""
@@ -156,6 +199,16 @@ class Homework(models.Model):
             current = Homework.objects.get(pk=current.carried_from_id)
             chain.append(current)
         return chain
+
+    @property
+    def was_carried_over(self) -> bool:
+        """Reviewed, and its work taken into the next interval (carried over as it was, or changed)."""
+        return self.decision in CARRYING_DECISIONS
+
+    def times_carried_over(self) -> int:
+        """How many times this work has been carried over to reach this homework (see `carry_over_counts`)."""
+        chain = self.carry_over_chain()
+        return carry_over_counts(chain)[self.pk]
 
     def days_left(self, today: dt.date | None = None) -> int:
         return (self.due_on - (today or timezone.localdate())).days

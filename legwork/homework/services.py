@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,17 +18,39 @@ from legwork.coaching.services import session_schedule
 from legwork.lib.dates import plan_problem, window_problem
 from legwork.lib.rules import RuleBroken
 
-from .models import Decision, Homework, Outcome, ProgressEntry
+from .models import CARRYING_DECISIONS, Homework, Outcome, ProgressEntry, carry_over_counts
 from .signals import homework_change_requested, homework_confirmed, homework_proposed, progress_logged
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
 
 DEFAULT_INTERVAL = dt.timedelta(days=14)
+# How long a wrap-up form's once-only key is remembered: longer than anyone keeps a session page open.
+WRAP_UP_ONCE_SECONDS = 6 * 60 * 60
 
 
-class AlreadyReviewed(Exception):
+class AlreadyReviewed(RuleBroken):
     """The homework has its outcome already (a second tab, a double click): nothing was changed."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(f"“{title}” has its outcome already.", conflict=True)
+
+
+class AlreadyWrappedUp(RuleBroken):
+    """The same wrap-up form arrived twice (a double click, a resent form): it was saved the first time."""
+
+    def __init__(self) -> None:
+        super().__init__("That wrap-up was saved already.", conflict=True)
+
+
+def require_started(session: Session, now: dt.datetime | None = None) -> None:
+    """A session is reviewed and wrapped up once its start time has come (`Session.has_started`), never before."""
+    if not session.has_started(now):
+        when = timezone.localtime(session.scheduled_at)
+        raise RuleBroken(
+            f"This session starts {when:%a %d %b at %H:%M}: review and wrap it up once it has started.",
+            conflict=True,
+        )
 
 
 @dataclass
@@ -53,6 +76,22 @@ def default_due_on(engagement: Engagement, next_session: Session | None = None) 
     if next_session is not None and not plan_problem(next_session.scheduled_at):
         return next_session.scheduled_at.astimezone(zone).date()
     return (timezone.now().astimezone(zone) + DEFAULT_INTERVAL).date()
+
+
+def due_after(session: Session) -> dt.date:
+    """When homework agreed at `session` is due: the session after it, in the client's zone.
+
+    Until that session is set, the time the wrap-up suggests for it (two weeks on); the wrap-up
+    moves homework still due then to the session it sets.
+    """
+    following = session.following()
+    if following is None:
+        return _suggested_due(session)
+    return following.scheduled_at.astimezone(session.engagement.client.zone).date()
+
+
+def _suggested_due(session: Session) -> dt.date:
+    return session.suggested_next_at().astimezone(session.engagement.client.zone).date()
 
 
 def _check_due_on(due_on: dt.date | None) -> None:
@@ -87,10 +126,23 @@ def homework_propose(
 
 
 def session_wrap_up(
-    *, session: Session, drafts: list[HomeworkDraft], next_session_at: dt.datetime | None, by: User
+    *,
+    session: Session,
+    drafts: list[HomeworkDraft],
+    next_session_at: dt.datetime | None,
+    by: User,
+    once: str = "",
 ) -> tuple[Session | None, list[Homework]]:
-    """End a session: it is held, the next one is set, and the interval's homework is proposed."""
+    """End a session: it is held, the next one is set, and the interval's homework is proposed.
+
+    Only once the session has started. `once` is the form's once-only key: the same key a second
+    time raises `AlreadyWrappedUp` and saves nothing (it is stored in the same transaction, so a
+    wrap-up that fails can be sent again).
+    """
+    require_started(session)
     with transaction.atomic():
+        if once and not cache.add(f"wrap-up:{session.pk}:{once[:64]}", True, timeout=WRAP_UP_ONCE_SECONDS):
+            raise AlreadyWrappedUp()
         if session.status != Session.Status.HELD:
             session.mark(Session.Status.HELD)
         next_session = None
@@ -101,6 +153,11 @@ def session_wrap_up(
         else:
             next_session = session.following()
         due_default = default_due_on(session.engagement, next_session)
+        if next_session is not None:
+            # Homework carried over at this session's review waited for the next session to be set.
+            Homework.objects.open().filter(
+                agreed_in=session, carried_from__isnull=False, due_on=_suggested_due(session)
+            ).exclude(due_on=due_default).update(due_on=due_default)
         created = []
         for draft in drafts:
             draft.due_on = draft.due_on or due_default
@@ -108,10 +165,13 @@ def session_wrap_up(
     return next_session, created
 
 
-def homework_confirm(*, homework: Homework, by: User) -> None:
-    """The client says "I'm in"."""
-    homework.confirm()
-    transaction.on_commit(lambda: homework_confirmed.send(sender=Homework, homework=homework, by=by))
+def homework_confirm(*, homework: Homework, by: User) -> bool:
+    """The client says "I'm in". Idempotent: saying it again is accepted, changes nothing and tells the coach
+    nothing new. Returns whether this call confirmed it. Reviewed homework can't be confirmed (RuleBroken)."""
+    confirmed = homework.confirm()
+    if confirmed:
+        transaction.on_commit(lambda: homework_confirmed.send(sender=Homework, homework=homework, by=by))
+    return confirmed
 
 
 def homework_request_change(*, homework: Homework, note: str, by: User) -> None:
@@ -124,6 +184,7 @@ def homework_update(*, homework: Homework, draft: HomeworkDraft, by: User) -> No
 
     No due date in the draft keeps the one it has.
     """
+    homework.require_open()
     if draft.due_on != homework.due_on:
         _check_due_on(draft.due_on)
     homework.title = draft.title
@@ -150,19 +211,30 @@ def progress_log(
     occurred_on: dt.date | None = None,
     note: str = "",
     minutes: int | None = None,
-    answers: dict | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> ProgressEntry:
-    """Record work on a homework. The server stamps when it was written."""
+    """Record work on a homework. The server stamps when it was written.
+
+    Only on open homework, and about a day between the day it was agreed and today, both in the
+    writer's own zone (RuleBroken, field "occurred_on", otherwise).
+    """
+    homework.require_open()
     now = timezone.now()
-    if occurred_on is not None:
-        if problem := window_problem(occurred_on, high=now.astimezone(by.zone).date()):
-            raise RuleBroken(problem, field="occurred_on")
+    today = now.astimezone(by.zone).date()
+    occurred_on = occurred_on or today
+    if problem := window_problem(occurred_on, high=today):
+        raise RuleBroken(problem, field="occurred_on")
+    agreed_on = homework.created_at.astimezone(by.zone).date()
+    if occurred_on < agreed_on:
+        raise RuleBroken(
+            f"This homework was agreed on {agreed_on:%a %d %b}: log work done since then.", field="occurred_on"
+        )
     entry = ProgressEntry.objects.create(
         homework=homework,
         author=by,
         note=note,
         minutes=minutes,
-        occurred_on=occurred_on or now.astimezone(by.zone).date(),
+        occurred_on=occurred_on,
         written_at=now,
         answers=answers,
     )
@@ -171,11 +243,17 @@ def progress_log(
 
 
 def _raise_to_explore(engagement: Engagement, homework: Homework, text: str) -> AgendaItem | None:
+    """One open "to explore" point per carry-over chain. If one is open already, it is kept true (the
+    newest homework, the count as it stands now) instead of raised a second time."""
     chain_ids = [item.pk for item in homework.carry_over_chain()]
-    already = AgendaItem.objects.open().filter(
-        engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, homework_id__in=chain_ids
+    already = (
+        AgendaItem.objects.open()
+        .filter(engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, homework_id__in=chain_ids)
+        .first()
     )
-    if already.exists():
+    if already is not None:
+        already.text, already.homework = text, homework
+        already.save(update_fields=["text", "homework"])
         return None
     return AgendaItem.objects.create(
         engagement=engagement, kind=AgendaItem.Kind.TO_EXPLORE, text=text, homework=homework
@@ -194,17 +272,20 @@ def homework_review(
 ) -> Homework | None:
     """Give a homework its outcome at the session; carry it over if so decided.
 
-    Returns the carried-over homework, if one was made. A homework carried over
-    twice, or not done twice for the same reason, is raised "to explore" on the
-    next session's agenda.
+    Returns the carried-over homework, if one was made: it belongs to the new interval,
+    due at the session after this one (`due_after`). A homework carried over twice, or not
+    done twice for the same reason, is raised "to explore" on the next session's agenda.
+    Only once the session has started.
     """
+    if session is not None:
+        require_started(session)
     with transaction.atomic():
         # Lock the row and re-check, so two tabs reviewing at once make one outcome and one carry-over.
         if not Homework.objects.select_for_update().filter(pk=homework.pk, outcome="").exists():
             raise AlreadyReviewed(homework.title)
         homework.record_outcome(outcome=outcome, reason=reason, decision=decision, note=note, session=session)
         carried = None
-        if homework.decision in (Decision.CARRY_OVER, Decision.CHANGE):
+        if homework.decision in CARRYING_DECISIONS:
             # Both take the work into the new interval as a linked homework; "change" is then
             # edited together, and goes back to the client to confirm like any proposal.
             draft = HomeworkDraft(
@@ -214,31 +295,44 @@ def homework_review(
                 first_step=homework.first_step,
                 plan_when=homework.plan_when,
                 plan_where=homework.plan_where,
+                due_on=due_after(session) if session is not None else None,
             )
             carried = homework_propose(
                 engagement=homework.engagement, draft=draft, by=by, agreed_in=session, carried_from=homework
             )
-        _raise_if_keeps_not_happening(homework, carried)
+        raise_if_keeps_not_happening(homework, carried)
     return carried
 
 
-def _raise_if_keeps_not_happening(homework: Homework, carried: Homework | None) -> None:
-    """Carried over twice, or not done twice for the same reason: raise it "to explore", once."""
-    chain = homework.carry_over_chain()
-    times_carried = sum(1 for item in chain if item.decision == Decision.CARRY_OVER)
+def raise_if_keeps_not_happening(
+    homework: Homework, carried: Homework | None = None, *, now: dt.datetime | None = None
+) -> AgendaItem | None:
+    """Carried over twice, or not done twice for the same reason: raise it "to explore", once.
+
+    `homework` has just been reviewed; `carried` is the homework its work went on as, if any.
+    The count is `Homework.times_carried_over`, the one every page shows. `now` dates the
+    point (the demo writes its history with past dates).
+    """
+    anchor = carried or homework
+    chain = anchor.carry_over_chain()
+    times_carried = carry_over_counts(chain)[anchor.pk]
     same_reason = [
         item
         for item in chain
         if item.outcome == Outcome.NOT_DONE and homework.reason and item.reason == homework.reason
     ]
-    anchor = carried or homework
+    item = None
     if times_carried >= 2:
-        _raise_to_explore(
+        item = _raise_to_explore(
             homework.engagement, anchor, f"“{homework.title}” has been carried over {times_carried} times"
         )
     elif len(same_reason) >= 2:
-        _raise_to_explore(
+        item = _raise_to_explore(
             homework.engagement,
             anchor,
             f"“{homework.title}” not done {len(same_reason)} times: {homework.get_reason_display().lower()}",
         )
+    if item is not None and now is not None:
+        item.raised_at = now
+        item.save(update_fields=["raised_at"])
+    return item

@@ -2,17 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import InsightSettings, Reflection
+from legwork.lib.admin import NoContentAdmin
 
+from .models import InsightSettings
 
-@admin.register(Reflection)
-class ReflectionAdmin(admin.ModelAdmin):
-    list_display = ["session", "created_at", "updated_at"]
-    list_select_related = ["session__engagement__client"]
-    raw_id_fields = ["session"]
+# Reflections are the client's own words: they have no admin.
 
 
 @admin.register(InsightSettings)
-class InsightSettingsAdmin(admin.ModelAdmin):
+class InsightSettingsAdmin(NoContentAdmin):
     list_display = ["engagement", "charts_on", "updated_at"]
     raw_id_fields = ["engagement"]

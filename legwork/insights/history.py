@@ -23,12 +23,10 @@ if TYPE_CHECKING:
     from legwork.accounts.models import User
     from legwork.coaching.models import Engagement
 
-# Sessions that did not happen are not the edge of an interval: the homework runs on to the next one.
-NOT_BOUNDARIES = [Session.Status.CANCELLED, Session.Status.MISSED]
-
 
 def boundary_sessions(engagement: Engagement) -> QuerySet[Session]:
-    return engagement.sessions.exclude(status__in=NOT_BOUNDARIES).order_by("scheduled_at")
+    """The sessions that end an interval (`SessionQuerySet.taking_place`), oldest first."""
+    return engagement.sessions.taking_place().order_by("scheduled_at")
 
 
 def thinking_slots(client: User, start: dt.datetime, end: dt.datetime) -> list[ThinkingSlot]:
@@ -66,13 +64,16 @@ def intervals_for(engagement: Engagement, *, now: dt.datetime | None = None) -> 
     sessions = list(boundary_sessions(engagement))
     homework = list(Homework.objects.filter(engagement=engagement).order_by("created_at", "pk"))
     entries = _entries_by_homework(homework)
-    first_start = min([engagement.created_at, *(h.created_at for h in homework[:1])])
+    # Each taking-place session ends the interval that began at the one before it (Session.interval_start).
     edges: list[tuple[dt.datetime, dt.datetime | None, Session | None]] = []
-    previous = first_start
+    previous: Session | None = None
     for session in sessions:
-        edges.append((previous, session.scheduled_at, session))
-        previous = session.scheduled_at
-    edges.append((previous, None, None))
+        edges.append(
+            (engagement.interval_start_after(previous, until=session.scheduled_at), session.scheduled_at, session)
+        )
+        previous = session
+    edges.append((engagement.interval_start_after(previous, until=now), None, None))
+    first_start = edges[0][0]
     slots = thinking_slots(engagement.client, first_start, now)
     intervals = []
     for index, (start, end, ending) in enumerate(edges):
@@ -106,14 +107,8 @@ def interval_before(session: Session, *, now: dt.datetime | None = None) -> Inte
     """The interval leading up to one session (six queries, whatever its size)."""
     now = now or timezone.now()
     engagement = session.engagement
-    previous = (
-        boundary_sessions(engagement)
-        .filter(scheduled_at__lt=session.scheduled_at)
-        .exclude(pk=session.pk)
-        .order_by("-scheduled_at")
-        .first()
-    )
-    start = previous.scheduled_at if previous else min(engagement.created_at, session.scheduled_at)
+    previous = session.previous()
+    start = session.interval_start(previous)
     homework_qs = Homework.objects.filter(engagement=engagement, created_at__lt=session.scheduled_at)
     if previous is not None:
         # Agreed in this interval, or agreed earlier and still waiting for its review.

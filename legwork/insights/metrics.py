@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from legwork.homework.models import Decision, Outcome, Reason
+from legwork.homework.models import Outcome, Reason, carry_over_counts
 from legwork.lib.dates import add_days, day_end
 
 if TYPE_CHECKING:
@@ -181,25 +181,14 @@ def stalls(interval: Interval) -> list[Homework]:
 
 
 def carried_over(homework: Sequence[Homework]) -> int:
-    """How many of these homework were reviewed as not (fully) done and carried into the next interval."""
-    return sum(1 for h in homework if h.decision == Decision.CARRY_OVER)
+    """How many of these homework were reviewed as not (fully) done and carried into the next interval,
+    as they were or changed (`Homework.was_carried_over`)."""
+    return sum(1 for h in homework if h.was_carried_over)
 
 
 def carry_over_depth(homework: Sequence[Homework]) -> dict[int, int]:
-    """For each homework, how many times it has been carried over before (0 = new). Needs the whole chain
-    in `homework` (the engagement's homework); walks `carried_from` in memory."""
-    by_pk = {h.pk: h for h in homework}
-    depth: dict[int, int] = {}
-    for item in homework:
-        count, current, seen = 0, item, {item.pk}
-        while current.carried_from_id is not None and current.carried_from_id in by_pk:
-            current = by_pk[current.carried_from_id]
-            if current.pk in seen:
-                break
-            seen.add(current.pk)
-            count += 1
-        depth[item.pk] = count
-    return depth
+    """For each homework, how many times it has been carried over before (0 = new): `carry_over_counts`."""
+    return carry_over_counts(homework)
 
 
 def repeated_reasons(homework: Sequence[Homework]) -> list[tuple[str, int]]:

@@ -38,7 +38,7 @@ def reflection_is_editable(session: Session, now: dt.datetime | None = None) -> 
     """A reflection can be written until its session starts, and never for a cancelled one."""
     if session.status in (Session.Status.CANCELLED,):
         return False
-    return (now or timezone.now()) < session.scheduled_at
+    return not session.has_started(now)
 
 
 class InsightSettings(models.Model):

@@ -9,12 +9,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from legwork.coaching.models import AgendaItem, Engagement, Session
 from legwork.exercises.models import HomeworkExercise
+from legwork.homework.caseload import caseload
 from legwork.homework.models import Homework, ProgressEntry
 from legwork.notebook.models import JournalEntry
 
@@ -142,31 +142,13 @@ class OverviewRow:
 
 
 def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[OverviewRow]:
-    """Every active or paused client of a coach, sorted by next session: three queries."""
+    """Every active or paused client of a coach (the caseload), sorted by next session: three queries.
+
+    Silent: nothing written since the current interval began (`Engagement.current_interval_start`).
+    """
     now = now or timezone.now()
-    scheduled = Session.objects.scheduled().filter(engagement=OuterRef("pk")).order_by("scheduled_at")
-    held = (
-        Session.objects.filter(engagement=OuterRef("pk"), status=Session.Status.HELD, scheduled_at__lte=now)
-        .order_by("-scheduled_at")
-        .values("scheduled_at")[:1]
-    )
     engagements = (
-        Engagement.objects.filter(coach=coach)
-        .exclude(status=Engagement.Status.ENDED)
-        .select_related("client")
-        .annotate(
-            next_session_at=Subquery(scheduled.values("scheduled_at")[:1]),
-            next_session_id=Subquery(scheduled.values("pk")[:1]),
-            since=Coalesce(Subquery(held), F("created_at")),
-        )
-        .annotate(
-            written_since=Exists(
-                ProgressEntry.objects.filter(engagement=OuterRef("pk"), written_at__gte=OuterRef("since"))
-            ),
-            has_to_explore=Exists(
-                AgendaItem.objects.open().filter(engagement=OuterRef("pk"), kind=AgendaItem.Kind.TO_EXPLORE)
-            ),
-        )
+        caseload(coach, now=now)
         .prefetch_related(
             Prefetch(
                 "homework",
@@ -175,7 +157,7 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
                 .prefetch_related(
                     Prefetch("progress", queryset=ProgressEntry.objects.only("pk", "homework_id", "written_at"))
                 ),
-                to_attr="open_homework",
+                to_attr="open_homework_items",
             )
         )
         .order_by(F("next_session_at").asc(nulls_last=True), "client__name")
@@ -185,14 +167,15 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
         zone = engagement.client.zone
         stalled = [
             item
-            for item in engagement.open_homework  # type: ignore[attr-defined]
+            for item in engagement.open_homework_items  # type: ignore[attr-defined]
             if metrics.is_stalled(item, [e.written_at for e in item.progress.all()], zone, now)
         ]
         rows.append(
             OverviewRow(
                 engagement=engagement,
                 stalled=stalled,
-                silent=not engagement.written_since,  # type: ignore[attr-defined]
+                silent=engagement.last_activity is None  # type: ignore[attr-defined]
+                or engagement.last_activity < engagement.interval_start,  # type: ignore[attr-defined]
                 to_explore=engagement.has_to_explore,  # type: ignore[attr-defined]
             )
         )

@@ -91,7 +91,7 @@ def my_insights(request: AuthedHttpRequest) -> HttpResponse:
     """The client's own insights, framed kindly; never compared with anyone else."""
     engagements = (
         Engagement.objects.filter(client=request.user)
-        .exclude(status=Engagement.Status.ENDED)
+        .current()
         .select_related("coach", "client", "insight_settings")
         .order_by("created_at")
     )

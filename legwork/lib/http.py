@@ -16,13 +16,13 @@ def redirect_back(request: HttpRequest, default: str, *args: object) -> HttpResp
 
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
     from django_htmx.middleware import HtmxDetails
-
-    from legwork.accounts.models import User
 
 
 class AuthedHttpRequest(HttpRequest):
     """The request a `login_required` view receives: a signed-in person, and htmx details."""
 
-    user: User  # type: ignore[assignment]
+    # django-stubs resolves _User to settings.AUTH_USER_MODEL, so lib needs not name the accounts app.
+    user: _User
     htmx: HtmxDetails

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from legwork.coaching.models import Engagement, Session
+from legwork.coaching.models import Engagement
 
 from .models import EntryDraft, JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
 
@@ -22,7 +22,7 @@ DRAFT_FIELDS = ("title", "body", "prompt", "tags")
 
 def shareable_engagements(client: User) -> QuerySet[Engagement]:
     """The engagements whose coach the client may share with: their own, not ended."""
-    return Engagement.objects.filter(client=client).exclude(status=Engagement.Status.ENDED).select_related("coach")
+    return Engagement.objects.filter(client=client).current().select_related("coach")
 
 
 def entry_save(*, client: User, entry: JournalEntry | None, data: dict[str, Any]) -> JournalEntry:
@@ -81,24 +81,21 @@ def occurrence_mark(
     return occurrence
 
 
-def interval_start(client: User) -> dt.datetime | None:
-    """When this interval began: the client's last held session, across their engagements."""
-    last = (
-        Session.objects.filter(engagement__client=client, status=Session.Status.HELD)
-        .order_by("-scheduled_at")
-        .values_list("scheduled_at", flat=True)
-        .first()
-    )
-    return last
+def interval_start(client: User, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the client's current interval began (`Engagement.current_interval_start`); with two coaches,
+    the later of the two. None without a current engagement. One query."""
+    starts = Engagement.objects.filter(client=client).current().with_interval_start(now)
+    latest: dt.datetime | None = starts.aggregate(latest=Max("interval_start"))["latest"]
+    return latest
 
 
 def thinking_time_summary(client: User, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The next block and how many were taken (and planned) since the last held session. Three queries."""
+    """The next block and how many were taken (and planned) this interval. Three queries."""
     now = now or timezone.now()
     blocks = list(ThinkingTimeBlock.objects.active().filter(client=client))
     upcoming = [(when, block) for block in blocks if (when := block.next_occurrence(now)) is not None]
     upcoming.sort(key=lambda pair: pair[0])
-    since = interval_start(client)
+    since = interval_start(client, now)
     taken = planned = 0
     if since is not None:
         taken = ThinkingTimeOccurrence.objects.filter(

@@ -17,10 +17,11 @@ from legwork.homework.models import Homework, ProgressEntry
 
 from .models import Kind, Reminder
 from .planning import local_moment
+from .text import one_line
 
 
 def _item(title: str, url: str) -> dict[str, str]:
-    return {"title": title, "url": url}
+    return {"title": one_line(title), "url": url}
 
 
 def compose_homework_waiting(reminder: Reminder, now: dt.datetime) -> bool:
@@ -79,7 +80,8 @@ def compose_before_session(reminder: Reminder, now: dt.datetime) -> bool:
         return False
     reminder.items = _open_homework_items(session)
     when = session.scheduled_at.astimezone(reminder.recipient.zone)
-    reminder.title = f"Your session with {session.engagement.coach.display_name} is tomorrow at {when:%H:%M}"
+    coach = one_line(session.engagement.coach.display_name)
+    reminder.title = f"Your session with {coach} is tomorrow at {when:%H:%M}"
     reminder.link = reverse("reflection_edit", args=[session.pk])
     return True
 
@@ -116,7 +118,7 @@ def compose_coach_day(reminder: Reminder, now: dt.datetime) -> bool:
     reminder.title = f"Today: {count} session{'s' if count > 1 else ''}"
     reminder.items = [
         _item(
-            f"{s.scheduled_at.astimezone(zone):%H:%M} {s.engagement.client.display_name}",
+            f"{s.scheduled_at.astimezone(zone):%H:%M} {s.engagement.client.display_name}",  # one-lined by _item
             reverse("brief", args=[s.pk]),
         )
         for s in sessions

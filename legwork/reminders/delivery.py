@@ -4,17 +4,24 @@ A crash after the SMTP server accepted a message but before it was marked sent m
 it is sent again, with the same Message-ID (derived from the row's idempotency key),
 so it is recognisably the same email: no transport can do better without the
 receiver's help. Claiming, leases and marking are in outbox.py.
+
+Each send has an overall deadline (`SMTP_TIMEOUT`), not only a timeout on each read:
+a server that answers every line just in time could otherwise hold one send for as
+long as it likes, past the row's lease, and another worker would send it too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
-import functools
 import logging
 import smtplib
+import socket
+import threading
+import time
 from collections.abc import Callable
-from email.headerregistry import BaseHeader, HeaderRegistry
+from dataclasses import dataclass
 from email.policy import EmailPolicy, Policy
 from typing import Any
 
@@ -31,39 +38,64 @@ DEFAULT_LEASE = dt.timedelta(minutes=5)
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
+def send_deadline() -> float:
+    """Seconds one message may take to send, from MAIL FROM to the server's answer to the data."""
+    return float(settings.SMTP_TIMEOUT)
+
+
 def send_allowance() -> dt.timedelta:
-    """The longest one message may take to send: the SMTP timeout, and a second for everything around it.
+    """What a lease must still have left before a send: the send's deadline and a second to mark it sent.
 
     A lease with less than this left could run out mid-send, and another worker claim the row and send it too.
     """
-    return dt.timedelta(seconds=settings.SMTP_TIMEOUT + 1)
+    return dt.timedelta(seconds=send_deadline() + 1)
 
 
-class _ParsedOnce(HeaderRegistry):
-    """Python's header registry, reusing headers it already parsed.
+class _Watchdog:
+    """One thread per process that shuts an SMTP socket down when the send on it outlasts its deadline.
 
-    Python parses every header set on a message into a tree, and most of a reminder's headers are the same in
-    every email (From, MIME-Version, each part's Content-Type and Content-Transfer-Encoding, Auto-Submitted…):
-    parsing them again and again was about 1 ms of the 2.6 ms it took to build one. A parsed header is an
-    immutable str (folding only reads it), so one can serve every message. Bounded, since To, Date and
-    Message-ID differ every time.
+    Shutting the socket down makes the blocked read or write in smtplib fail at once, whatever the
+    per-read timeout; the send then counts as a failed (temporary) try.
     """
 
-    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one instance, alive as long as the process)
-    def __getitem__(self, name: str) -> type[BaseHeader]:
-        return super().__getitem__(name)  # (a new class on every call, otherwise)
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._sock: socket.socket | None = None
+        self._at = 0.0
+        self._fired = False
+        self._thread: threading.Thread | None = None
 
-    def __call__(self, name: str, value: Any) -> BaseHeader:
-        if isinstance(value, str):  # not e.g. Django's list of Address objects for a non-ASCII domain
-            return self._parse(name, value)
-        return super().__call__(name, value)
+    def _run(self) -> None:
+        with self._condition:
+            while True:
+                if self._sock is None:
+                    self._condition.wait()
+                    continue
+                left = self._at - time.monotonic()
+                if left > 0:
+                    self._condition.wait(left)
+                    continue
+                with contextlib.suppress(OSError):  # already closed
+                    self._sock.shutdown(socket.SHUT_RDWR)
+                self._fired = True
+                self._sock = None
 
-    @functools.lru_cache(maxsize=1024)  # noqa: B019
-    def _parse(self, name: str, value: str) -> BaseHeader:
-        return super().__call__(name, value)
+    def arm(self, sock: socket.socket | None, seconds: float) -> None:
+        with self._condition:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="smtp-deadline", daemon=True)
+                self._thread.start()
+            self._sock, self._at, self._fired = sock, time.monotonic() + seconds, False
+            self._condition.notify()
+
+    def disarm(self) -> bool:
+        """Stop watching; True if the deadline had passed and the socket was shut down."""
+        with self._condition:
+            self._sock = None
+            return self._fired
 
 
-PARSED_ONCE = _ParsedOnce()
+WATCHDOG = _Watchdog()
 
 
 class ReminderEmail(EmailMultiAlternatives):
@@ -72,7 +104,7 @@ class ReminderEmail(EmailMultiAlternatives):
         # encoded words, which mail clients do not decode in that header. 998 is SMTP's own line limit.
         # (Django always asks for an EmailPolicy: email.policy.default, or SMTP from its SMTP backend.)
         base = policy if isinstance(policy, EmailPolicy) else email.policy.default
-        return super().message(policy=base.clone(max_line_length=998, header_factory=PARSED_ONCE))
+        return super().message(policy=base.clone(max_line_length=998))
 
 
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
@@ -92,27 +124,73 @@ def _mail_connection() -> Any:
     return mailer
 
 
+def _send_one(mailer: Any, message: OutboxMessage) -> None:
+    """Send one message within its deadline; raises TimeoutError when the deadline cut it short."""
+    smtp = getattr(mailer, "connection", None)
+    WATCHDOG.arm(getattr(smtp, "sock", None), send_deadline())
+    try:
+        mailer.send_messages([_email(message)])
+    except SEND_ERRORS as error:
+        if WATCHDOG.disarm():
+            raise TimeoutError(f"Sending took longer than its {send_deadline():g} s deadline") from error
+        if _timed_out(error):  # smtplib reports a read that timed out as "disconnected"
+            raise TimeoutError(f"The mail server went silent: {error}") from error
+        raise
+    if WATCHDOG.disarm():
+        # Accepted just as the deadline struck: sent all the same, but the connection is gone.
+        _close_quietly(mailer)
+
+
+def _timed_out(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, TimeoutError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A 5xx answer about this recipient or this message, or an address Django refuses: trying again won't help."""
+    if isinstance(error, ValueError):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPDataError):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+@dataclass
+class SendPass:
+    """What one `outbox_send` did: how many rows it claimed, and whether the server looked unwell."""
+
+    tried: int
+    server_unwell: bool = False
+
+
 def outbox_send(
     *, worker: str, lease: dt.timedelta = DEFAULT_LEASE, batch: int = 50, stopping: Callable[[], bool] = lambda: False
-) -> int:
+) -> SendPass:
     """Claim a batch and send it over one SMTP connection.
 
-    Returns how many were claimed (sent or not), or 0 when the server looks unwell (refused,
-    silent or gone), so the worker's pass ends instead of waiting on it batch after batch.
+    One recipient's refusal leaves the rest going on the same connection: a 5xx fails that message
+    at once, a 4xx is retried later. A server that refuses the connection, goes silent or misses a
+    send's deadline ends the batch (the rest go back untried, `server_unwell`), so the worker does
+    not wait a timeout per message; one that hangs up is dialled again once.
     """
     messages = outbox_claim(worker=worker, now=timezone.now(), lease=lease, batch=batch)
     if not messages:
-        return 0
+        return SendPass(0)
     allowance = send_allowance()
     mailer = _mail_connection()
     try:
         mailer.open()
     except SEND_ERRORS as error:
-        # The server refuses or never answers: every claimed message counts one failed try.
+        # The server refuses or never answers: every claimed message counts one failed (temporary) try.
         logger.warning("SMTP connection failed: %r", error)
         for message in messages:
             outbox_mark_failed(message, timezone.now(), f"Could not connect to the mail server: {error!r}")
-        return 0
+        return SendPass(len(messages), server_unwell=True)
     try:
         for index, message in enumerate(messages):
             if stopping():
@@ -128,27 +206,29 @@ def outbox_send(
                 )
                 continue
             try:
-                mailer.send_messages([_email(message)])
-            except (*SEND_ERRORS, ValueError) as error:  # ValueError: an address Django refuses to send to
-                logger.warning("Sending %s failed: %r", message.message_id, error)
-                outbox_mark_failed(message, timezone.now(), repr(error))
+                _send_one(mailer, message)
+            except (*SEND_ERRORS, ValueError) as error:  # ValueError: an address or header Django refuses
+                permanent = _is_permanent(error)
+                logger.warning("Sending %s failed%s: %r", message.message_id, " for good" if permanent else "", error)
+                outbox_mark_failed(message, timezone.now(), repr(error), permanent=permanent)
+                if isinstance(error, ValueError | smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+                    continue  # about this message only; smtplib reset the transaction, the connection goes on
                 _close_quietly(mailer)
-                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
-                    # Silent or gone: give the rest back untried rather than wait a timeout on each.
+                if isinstance(error, TimeoutError):
+                    # Silent or too slow: give the rest back untried rather than wait out a deadline on each.
                     outbox_release(messages[index + 1 :])
-                    return 0
-                # Refused this one message (e.g. 5xx for the address): go on with the rest on a fresh connection.
+                    return SendPass(len(messages), server_unwell=True)
                 try:
-                    mailer.open()
+                    mailer.open()  # it hung up: dial again once for the rest
                 except SEND_ERRORS:
                     outbox_release(messages[index + 1 :])
-                    return 0
+                    return SendPass(len(messages), server_unwell=True)
                 continue
             if not outbox_mark_sent(message, timezone.now()):
                 logger.warning("%s was sent, but its lease had run out and another worker took it", message.message_id)
     finally:
         _close_quietly(mailer)
-    return len(messages)
+    return SendPass(len(messages))
 
 
 def _close_quietly(mailer: Any) -> None:

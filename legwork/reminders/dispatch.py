@@ -1,24 +1,49 @@
-"""Settling due reminders: for each, email (an outbox row), inbox only, the digest, later, or not at all."""
+"""Settling due reminders: for each, email (an outbox row), inbox only, the digest, later, or not at all.
+
+The calm daily limit is a set of slots per person and local day (`DailyEmail`), each
+claimed by inserting its unique row in the transaction that queues the email, so no
+number of workers can send anyone more than their limit. The slots go to the most
+useful reminders of the day (`PRIORITY`): a reminder waits while one that ranks above it
+is planned for later the same day and would need the last slot, and goes to the inbox
+if that one took it. Quiet hours hold back every kind; a reminder that would only be
+emailed after it stopped mattering goes to the inbox at once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .composing import reminder_compose
-from .models import Kind, OutboxMessage, Preferences, Reminder
+from .models import DailyEmail, Kind, OutboxMessage, Preferences, Reminder
 from .outbox import render_outbox
 from .planning import local_moment, preferences_map
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
 
-# Kinds that come at a time the person chose; quiet hours hold back only the others.
-CHOSEN_TIME_KINDS = {Kind.BEFORE_SESSION, Kind.MIDPOINT, Kind.COACH_DAY, Kind.THINKING_TIME, Kind.DIGEST}
+# Who gets the day's email slots first: the day before a session (write your reflection), the coach's day,
+# the midpoint nudge, new homework waiting, a client's answer, thinking time. The digest needs no slot.
+PRIORITY = [
+    Kind.BEFORE_SESSION,
+    Kind.COACH_DAY,
+    Kind.MIDPOINT,
+    Kind.HOMEWORK_WAITING,
+    Kind.HOMEWORK_ANSWERED,
+    Kind.THINKING_TIME,
+]
+RANK = {kind.value: rank for rank, kind in enumerate(PRIORITY)}
+# A reminder making way for a higher one comes due again this long after it, when that one is settled.
+MAKE_WAY = dt.timedelta(minutes=1)
+
+
+def _rank(reminder: Reminder) -> int:
+    return RANK.get(reminder.kind, len(PRIORITY))
 
 
 def _quiet_until(prefs: Preferences, local_now: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -28,49 +53,96 @@ def _quiet_until(prefs: Preferences, local_now: dt.datetime, zone: zoneinfo.Zone
     return local_moment(day, prefs.quiet_until, zone)
 
 
-class _Calm:
-    """How many emails each person has been sent since their local midnight, kept up to date within a batch."""
+class _Day:
+    """The day's email slots of the people in one batch, and what is still planned for them today."""
 
-    def __init__(self, now: dt.datetime) -> None:
+    def __init__(self, reminders: list[Reminder], prefs: dict[int, Preferences], now: dt.datetime) -> None:
         self.now = now
-        self.counts: dict[int, int] = {}
+        self.prefs = prefs
+        people = {r.recipient_id: r.recipient for r in reminders}
+        self.today = {pk: now.astimezone(person.zone).date() for pk, person in people.items()}
+        self.used: dict[int, int] = defaultdict(int)
+        for user_id, day in DailyEmail.objects.filter(user_id__in=people, day__in=set(self.today.values())).values_list(
+            "user_id", "day"
+        ):
+            if self.today[user_id] == day:
+                self.used[user_id] += 1
+        self.planned: dict[int, list[Reminder]] = defaultdict(list)
+        later = Reminder.objects.filter(
+            recipient_id__in=people, status=Reminder.Status.PENDING, due_at__lt=now + dt.timedelta(days=1, hours=2)
+        ).exclude(pk__in=[r.pk for r in reminders])
+        for other in later.only("pk", "recipient_id", "kind", "due_at"):
+            self.planned[other.recipient_id].append(other)
 
-    def sent_today(self, user: User) -> int:
-        if user.pk not in self.counts:
-            midnight = local_moment(self.now.astimezone(user.zone).date(), 0, user.zone)
-            self.counts[user.pk] = OutboxMessage.objects.filter(to=user.email, created_at__gte=midnight).count()
-        return self.counts[user.pk]
+    def end_of_day(self, user: User) -> dt.datetime:
+        return local_moment(self.today[user.pk] + dt.timedelta(days=1), 0, user.zone)
 
-    def add(self, user: User) -> None:
-        self.counts[user.pk] = self.sent_today(user) + 1
+    def outranked_by(self, reminder: Reminder, prefs: Preferences) -> list[Reminder]:
+        """Reminders that rank above this one, planned for later today at an hour they can be emailed."""
+        user = reminder.recipient
+        end = self.end_of_day(user)
+        return [
+            other
+            for other in self.planned[user.pk]
+            if _rank(other) < _rank(reminder)
+            and other.due_at < end
+            and prefs.wants(other.kind)
+            and not prefs.is_quiet(other.due_at.astimezone(user.zone).hour)
+        ]
+
+    def claim_slot(self, reminder: Reminder, limit: int) -> bool:
+        """Take the person's next free slot for today; False when all `limit` are taken (by anyone)."""
+        user_id = reminder.recipient_id
+        for slot in range(self.used[user_id], limit):
+            # Unique (user, day, slot): a worker racing for the same slot waits for ours, then finds it taken.
+            _, created = DailyEmail.objects.get_or_create(
+                user_id=user_id, day=self.today[user_id], slot=slot, defaults={"reminder": reminder}
+            )
+            self.used[user_id] = slot + 1
+            if created:
+                return True
+        return False
 
 
-def _decide(reminder: Reminder, prefs: Preferences, calm: _Calm, now: dt.datetime) -> OutboxMessage | None:
+def _postpone(reminder: Reminder, until: dt.datetime) -> None:
+    reminder.due_at = until
+    reminder.save(update_fields=["due_at"])
+
+
+def _decide(reminder: Reminder, prefs: Preferences, day: _Day, now: dt.datetime) -> OutboxMessage | None:
     """Settle one due reminder. Returns the email to send, if it is to be emailed."""
     Status = Reminder.Status
     recipient = reminder.recipient
     if not prefs.wants(reminder.kind):
         reminder.set_status(Status.SKIPPED)
         return None
+    emailable = prefs.email_on and not (reminder.expires_at is not None and now >= reminder.expires_at)
     local_now = now.astimezone(recipient.zone)
-    if reminder.kind not in CHOSEN_TIME_KINDS and prefs.email_on and prefs.is_quiet(local_now.hour):
-        reminder.due_at = _quiet_until(prefs, local_now, recipient.zone)
-        reminder.save(update_fields=["due_at"])
-        return None
+    if emailable and prefs.is_quiet(local_now.hour):
+        until = _quiet_until(prefs, local_now, recipient.zone)
+        if reminder.expires_at is None or until < reminder.expires_at:
+            _postpone(reminder, until)
+            return None
+        emailable = False  # by the end of the quiet hours it no longer matters: the inbox only, now
+    limit = prefs.emails_per_day
+    capped = emailable and limit and reminder.kind != Kind.DIGEST and not prefs.weekly_digest
+    if capped:
+        higher = day.outranked_by(reminder, prefs)
+        if higher and len(higher) >= limit - day.used[recipient.pk]:
+            _postpone(reminder, max([now, *(other.due_at for other in higher)]) + MAKE_WAY)
+            return None
     if not reminder_compose(reminder, now):
         reminder.set_status(Status.SKIPPED)
         return None
-    if not prefs.email_on or (reminder.expires_at is not None and now >= reminder.expires_at):
+    if not emailable:
         reminder.set_status(Status.INBOX)
         return None
     if prefs.weekly_digest and reminder.kind != Kind.DIGEST:
         reminder.set_status(Status.HELD)
         return None
-    limit = prefs.emails_per_day
-    if limit and reminder.kind != Kind.DIGEST and calm.sent_today(recipient) >= limit:
+    if capped and not day.claim_slot(reminder, limit):
         reminder.set_status(Status.INBOX)
         return None
-    calm.add(recipient)
     reminder.set_status(Status.QUEUED)
     return render_outbox(reminder)
 
@@ -92,7 +164,9 @@ def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = 200) -> i
         if not reminders:
             return 0
         prefs = preferences_map(r.recipient_id for r in reminders)
-        calm = _Calm(now)
-        outbox = [message for r in reminders if (message := _decide(r, prefs[r.recipient_id], calm, now)) is not None]
+        day = _Day(reminders, prefs, now)
+        # The most useful first: of a person's reminders due together, the higher one takes the slot.
+        reminders.sort(key=lambda r: (_rank(r), r.due_at, r.pk))
+        outbox = [message for r in reminders if (message := _decide(r, prefs[r.recipient_id], day, now)) is not None]
         OutboxMessage.objects.bulk_create(outbox, batch_size=500)
     return len(reminders)

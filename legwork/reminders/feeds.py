@@ -8,7 +8,6 @@ with the block's RRULE and a VTIMEZONE, so 09:00 stays 09:00 local across DST.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -21,17 +20,13 @@ from django.utils import timezone
 from legwork.coaching.models import Session
 from legwork.homework.models import Homework
 
+from .text import one_line
+
 if TYPE_CHECKING:
     from legwork.accounts.models import User
 
 PAST = dt.timedelta(days=90)
 FUTURE = dt.timedelta(days=366)
-LINE_BREAKS = re.compile(r"[\r\n\x00-\x1f\x7f\u2028\u2029]+")
-
-
-def one_line(text: str) -> str:
-    """Text for a summary: control characters and line breaks become spaces, so nothing can start a new line."""
-    return LINE_BREAKS.sub(" ", text).strip()[:200]
 
 
 def _uid(kind: str, pk: object) -> str:
@@ -43,7 +38,7 @@ def _event(uid: str, summary: str, stamp: dt.datetime, url: str) -> icalendar.Ev
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("summary", one_line(summary))
+    event.add("summary", one_line(summary, 200))
     event.add("url", settings.SITE_ROOT + url)
     return event
 

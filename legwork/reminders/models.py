@@ -196,6 +196,8 @@ class OutboxMessage(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     claim = models.CharField(max_length=64, blank=True, db_index=True)
     failures = models.PositiveSmallIntegerField(default=0)
+    # When the first of the current run of temporary failures happened: retried until it is RETRY_FOR old.
+    failing_since = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -210,6 +212,26 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.to}"
+
+
+class DailyEmail(models.Model):
+    """One of a person's email slots for one local day, claimed by the email that takes it.
+
+    The unique (person, day, slot) row is the daily cap: a worker that wants to email someone
+    inserts the next free slot in the same transaction that queues the email; two workers can
+    never both get the same slot, whatever their timing, on SQLite and PostgreSQL alike.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    slot = models.PositiveSmallIntegerField()
+    reminder = models.ForeignKey(Reminder, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day", "slot"], name="one_email_per_daily_slot")]
+
+    def __str__(self) -> str:
+        return f"Email {self.slot + 1} of {self.day} for user {self.user_id}"
 
 
 def hash_feed_token(token: str) -> str:

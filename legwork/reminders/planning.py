@@ -24,6 +24,7 @@ from legwork.homework.models import Homework
 from legwork.notebook.models import ThinkingTimeBlock
 
 from .models import Kind, Preferences, Reminder
+from .text import one_line
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -229,10 +230,11 @@ def reminder_homework_answered(*, homework: Homework, by: User, now: dt.datetime
     """Tell the coach the client said "I'm in" or asked for a change (title only: never the client's note)."""
     now = now or timezone.now()
     engagement = homework.engagement
+    client, what = one_line(engagement.client.display_name), one_line(homework.title)
     if homework.status == Homework.Status.CONFIRMED:
-        title = f"{engagement.client.display_name} is in: “{homework.title}”"
+        title = f"{client} is in: “{what}”"
     else:
-        title = f"{engagement.client.display_name} asks to change “{homework.title}”"
+        title = f"{client} asks to change “{what}”"
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -240,7 +242,7 @@ def reminder_homework_answered(*, homework: Homework, by: User, now: dt.datetime
                 kind=Kind.HOMEWORK_ANSWERED,
                 homework=homework,
                 due_at=now,
-                title=title[:300],
+                title=one_line(title),
                 link=homework.get_absolute_url(),
                 dedupe_key=f"homework_answered:{homework.pk}:{homework.status}:{now:%Y%m%d%H%M%S%f}",
             )

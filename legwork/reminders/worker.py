@@ -45,12 +45,23 @@ class WorkerLoop:
         if self.last_planned is None or now - self.last_planned >= PLAN_EVERY:
             reminders_plan(now=now)
             self.last_planned = now
-        while not self.stopping() and (settled := reminders_dispatch(now=timezone.now(), batch=self.batch)):
-            work += settled
-        while not self.stopping() and (
-            tried := outbox_send(worker=self.worker, lease=self.lease, batch=self.batch, stopping=self.stopping)
-        ):
-            work += tried
+        # Settle a batch, send what it queued, and again: the first emails go out while most due reminders are
+        # still to be rendered, not after all of them. A server that looks unwell is left until the next pass.
+        sending = True
+        while not self.stopping():
+            settled = reminders_dispatch(now=timezone.now(), batch=self.batch)
+            tried = 0
+            while sending and not self.stopping():
+                sent = outbox_send(worker=self.worker, lease=self.lease, batch=self.batch, stopping=self.stopping)
+                if sent.server_unwell:  # counts as no work, so the worker waits its interval before trying again
+                    sending = False
+                    break
+                tried += sent.tried
+                if not sent.tried or tried >= self.batch:
+                    break
+            work += settled + tried
+            if not settled and not tried:
+                break
         if not self.stopping():
             work += jobs_run(worker=self.worker, stopping=self.stopping)
         return work

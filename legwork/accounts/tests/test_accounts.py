@@ -118,6 +118,8 @@ def test_a_forgotten_password_is_reset_by_email(client: Client, alice: User) -> 
 def test_a_reset_for_an_unknown_address_tells_nothing_away(client: Client) -> None:
     response = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
     assert response.status_code == 302
+    # ...and mails no one: a stranger can't use the form to send mail to any address.
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db

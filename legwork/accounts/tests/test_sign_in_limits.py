@@ -19,11 +19,11 @@ STRANGER = "203.0.113.66"
 OWNER = "198.51.100.7"
 
 
-def sign_in(person: str, password: str, **headers: str) -> Any:
+def sign_in(person: str, password: str, **headers: Any) -> Any:
     return Client(**headers).post(reverse("account_login"), {"login": person, "password": password})
 
 
-def fail_five_times(email: str, **headers: str) -> None:
+def fail_five_times(email: str, **headers: Any) -> None:
     codes = [sign_in(email, "wrong", **headers).status_code for _ in range(5)]
     assert codes == [200] * 5
 

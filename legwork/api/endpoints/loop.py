@@ -28,7 +28,6 @@ from legwork.insights import serialise as insights_json
 from legwork.insights.forms import ReflectionForm
 from legwork.insights.models import Reflection
 from legwork.insights.services import ReflectionClosed, reflection_save
-from legwork.lib.rules import RuleBroken
 from legwork.lib.shapes import array, nullable, obj, ref
 
 from ..binding import bind, bind_rows, form_schema
@@ -51,6 +50,11 @@ SCHEMAS = {
 def _wrap_up_body() -> dict[str, Any]:
     schema = form_schema(NextSessionForm)
     row = form_schema(WrapUpRowForm)
+    schema["properties"]["once"] = {
+        "type": "string",
+        "maxLength": 64,
+        "description": "A key of your choosing: the same wrap-up sent again with it is a 409 and saves nothing",
+    }
     schema["properties"]["homework"] = {
         "type": "array",
         "maxItems": 12,
@@ -58,12 +62,6 @@ def _wrap_up_body() -> dict[str, Any]:
         "description": "Each homework proposed; its due date defaults to the next session",
     }
     return schema
-
-
-def require_open(homework: Homework) -> None:
-    """The pages refuse changes to a reviewed homework; so does the API (409)."""
-    if not homework.is_open:
-        raise RuleBroken("This homework has been reviewed already.", conflict=True)
 
 
 @router.get(
@@ -102,7 +100,6 @@ def homework_edit(request: HttpRequest, id: str) -> dict[str, Any]:
     user = signed_in(request)
     homework = get_homework_for_user(user, id)
     require_coach(homework.engagement, user)
-    require_open(homework)
     engagement = homework.engagement
     form = bind(
         lambda data: HomeworkForm(data, instance=homework, engagement=engagement), json_body(request), partial=True
@@ -116,7 +113,6 @@ def homework_confirm(request: HttpRequest, id: str) -> dict[str, Any]:
     user = signed_in(request)
     homework = get_homework_for_user(user, id)
     require_client(homework.engagement, user)
-    require_open(homework)
     services.homework_confirm(homework=homework, by=user)
     return serialise.homework(homework)
 
@@ -132,7 +128,6 @@ def homework_request_change(request: HttpRequest, id: str) -> dict[str, Any]:
     user = signed_in(request)
     homework = get_homework_for_user(user, id)
     require_client(homework.engagement, user)
-    require_open(homework)
     form = bind(ChangeRequestForm, json_body(request))
     services.homework_request_change(homework=homework, note=form.cleaned_data["note"], by=user)
     return serialise.homework(homework)
@@ -162,7 +157,6 @@ def progress_create(request: HttpRequest, id: str) -> dict[str, Any]:
     user = signed_in(request)
     homework = get_homework_for_user(user, id)
     require_client(homework.engagement, user)
-    require_open(homework)
     form = bind(ProgressForm, json_body(request), exclude=["quick"])
     entry = services.progress_log(
         homework=homework,
@@ -215,6 +209,9 @@ def session_wrap_up(request: HttpRequest, id: str) -> dict[str, Any]:
     require_coach(session.engagement, user)
     payload = json_body(request)
     rows = payload.pop("homework", [])
+    once = payload.pop("once", "")
+    if not isinstance(once, str):
+        raise ApiError(400, "Some fields need another look.", {"once": "Text."})
     formset = bind_rows(lambda data: wrap_up_formset(session.engagement, data, extra=0), rows, name="homework")
     next_form = bind(NextSessionForm, payload)
     next_session, created = services.session_wrap_up(
@@ -222,6 +219,7 @@ def session_wrap_up(request: HttpRequest, id: str) -> dict[str, Any]:
         drafts=[form.to_draft() for form in formset],
         next_session_at=next_form.cleaned_data["next_session_at"],
         by=user,
+        once=once,
     )
     session.refresh_from_db()
     return {

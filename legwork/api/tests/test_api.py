@@ -25,7 +25,7 @@ def post_json(client: Client, url: str, data: Any) -> Any:
 
 @pytest.fixture
 def homework(alice_bob: Engagement) -> Homework:
-    return make_homework(alice_bob, status=Homework.Status.CONFIRMED)
+    return make_homework(alice_bob, status=Homework.Status.CONFIRMED, created_at=timezone.now() - dt.timedelta(days=3))
 
 
 def test_it_refuses_requests_without_a_valid_token(homework: Homework) -> None:

@@ -190,3 +190,21 @@ def test_a_session_without_a_reflection_answers_404_and_the_client_writes_one(wo
     world.session.scheduled_at = timezone.now() + dt.timedelta(days=2)
     world.session.save(update_fields=["scheduled_at"])
     assert token_client(world.bob).send("PUT", url, {"what_i_learned": "A lot"}).status_code == 200
+
+
+def test_a_wrap_up_sent_twice_with_its_once_key_is_saved_once(world: World) -> None:
+    url = f"/api/v1/sessions/{world.session.pk}/wrap-up"
+    body = {"once": "k-1", "homework": [{"title": "Coffee with Sam", "purpose": "explore"}]}
+    client = token_client(world.alice)
+    assert client.send("POST", url, body).status_code == 201
+    assert client.send("POST", url, body).status_code == 409
+    assert Homework.objects.filter(agreed_in=world.session).count() == 1
+
+
+def test_a_session_still_to_come_cannot_be_wrapped_up_or_reviewed(world: World) -> None:
+    client = token_client(world.alice)
+    base = f"/api/v1/sessions/{world.next_session.pk}"
+    assert client.send("POST", base + "/wrap-up", {"homework": []}).status_code == 409
+    assert client.send("POST", f"{base}/review/{world.homework.pk}", {"outcome": "done"}).status_code == 409
+    world.homework.refresh_from_db()
+    assert world.homework.is_open

@@ -57,7 +57,7 @@ def test_it_stores_only_a_hash_of_the_token_and_expires_in_two_weeks(alice: User
 def test_it_emails_the_link_over_smtp(smtp_settings: Any, alice: User) -> None:
     invitation, token = services.invitation_create(coach=alice, email="nia@example.com", name="Nia")
     [message] = smtp_settings.messages
-    assert message["To"] == "nia@example.com"
+    assert message["To"] == "Nia <nia@example.com>"
     assert "Alice Coach invites you to Legwork" in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
@@ -70,7 +70,7 @@ def test_it_emails_the_link_over_smtp(smtp_settings: Any, alice: User) -> None:
 def test_a_new_client_joins_by_the_link_once(client: Client, alice: User) -> None:
     _, token = services.invitation_create(coach=alice, email="nia@example.com")
     [email] = mail.outbox
-    url = first_path(email.body)
+    url = first_path(str(email.body))
     assert url == setup_path(token)
     assert client.get(url).status_code == 200
     response = client.post(url, join_data())

@@ -131,3 +131,41 @@ def test_it_loads_the_builtins_into_the_database_read_only() -> None:
     assert possible.owner is None
     assert possible.is_builtin
     assert possible.fields[0]["type"] == "group"
+
+
+def test_it_refuses_anchors_and_aliases_before_expanding_them() -> None:
+    """"Billion laughs": levels of aliases (nine of them made a 15 MB error message from a small file)."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 5)]
+    text = "\n".join(lines) + "\nslug: laughs\n"
+    with pytest.raises(ExerciseFormatError) as error:
+        parse_exercise(text.encode(), "laughs.yaml")
+    assert "anchors and aliases" in str(error.value)
+    assert len(str(error.value)) < 500
+    with pytest.raises(ExerciseFormatError, match="anchors and aliases"):
+        parse_exercise(b"title: &t Values\nslug: values\n", "anchor.yaml")
+
+
+def test_error_messages_quote_a_short_excerpt_only() -> None:
+    document = {"slug": "x", "title": "T", "purpose": "explore", "kind": "logical", "fields": ["y" * 150_000]}
+    with pytest.raises(ExerciseFormatError) as error:
+        parse_exercise(json.dumps(document).encode(), "big.json")
+    assert len(str(error.value)) < 2_000
+
+
+def test_deep_nesting_is_refused_not_a_server_error() -> None:
+    with pytest.raises(ExerciseFormatError):
+        parse_exercise(("[" * 50_000 + "]" * 50_000).encode(), "deep.yaml")
+
+
+@pytest.mark.parametrize("slug", ["values\n", "values\r\n", "\nvalues"])
+def test_a_slug_with_a_line_break_is_refused(slug: str) -> None:
+    """A slug ending in a newline passed the schema's pattern (re.search's "$") and its export answered 500."""
+    document = {"slug": slug, "title": "T", "purpose": "explore", "kind": "logical",
+                "fields": [{"name": "a", "label": "A", "type": "short_text"}]}  # fmt: skip
+    with pytest.raises(ExerciseFormatError, match="slug"):
+        parse_exercise(json.dumps(document).encode(), "slug.json")
+    document["slug"] = "values"
+    document["fields"][0]["name"] = "a\n"  # type: ignore[index]
+    with pytest.raises(ExerciseFormatError, match="name"):
+        parse_exercise(json.dumps(document).encode(), "name.json")

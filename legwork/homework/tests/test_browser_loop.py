@@ -93,10 +93,12 @@ def test_coach_and_client_walk_the_whole_loop(open_browser: Any, live_server: An
     coach.assert_accessible()
     coach.screenshot("04-invitation")
 
-    # 3. The client joins by the link, in her own browser.
+    # 3. The client joins by the link in her email (the one only her inbox gets), in her own browser.
+    emailed = re.search(r"https?://\S+/join/\S+/set-up/\S+/", str(mail.outbox[-1].body))
+    assert emailed is not None
     client = open_browser("client")
     tab = client.page
-    tab.goto(link)
+    tab.goto(emailed.group(0))
     assert tab.get_by_label("Your name").input_value() == "Nia Client"
     tab.get_by_label("Your time zone").select_option("Europe/Paris")
     tab.get_by_label("Choose a password").fill(PASSWORD)

@@ -15,12 +15,18 @@ from legwork.coaching.models import AgendaItem, Engagement, Session
 from legwork.homework import services
 from legwork.homework.models import Decision, Homework, Outcome, ProgressEntry, Purpose, Reason
 from legwork.homework.services import HomeworkDraft
+from legwork.lib.rules import RuleBroken
 
 UTC = dt.UTC
 
 
 def draft(title: str = "Call two people in UX research", **kwargs: object) -> HomeworkDraft:
     return HomeworkDraft(title=title, purpose=kwargs.pop("purpose", Purpose.EXPLORE), **kwargs)  # type: ignore[arg-type]
+
+
+def started(engagement: Engagement) -> Session:
+    """A session that has begun: it can be reviewed and wrapped up."""
+    return make_session(engagement, at=timezone.now() - dt.timedelta(minutes=30))
 
 
 def review(homework: Homework, session: Session | None, outcome: str, **kwargs: str) -> Homework | None:
@@ -103,7 +109,9 @@ def test_it_sends_a_coachs_edit_back_to_the_client_to_confirm(alice_bob: Engagem
 
 @pytest.mark.django_db
 def test_it_keeps_when_the_work_happened_and_when_it_was_written(alice_bob: Engagement, bob: User) -> None:
-    homework = make_homework(alice_bob, status=Homework.Status.CONFIRMED)
+    homework = make_homework(
+        alice_bob, status=Homework.Status.CONFIRMED, created_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    )
     # 23:30 UTC on 9 March is already 10 March in Sydney: "today" is the writer's own day.
     bob.timezone = "Australia/Sydney"
     with time_machine.travel(dt.datetime(2026, 3, 9, 23, 30, tzinfo=UTC), tick=False):
@@ -123,7 +131,7 @@ def test_it_keeps_when_the_work_happened_and_when_it_was_written(alice_bob: Enga
 @pytest.mark.django_db
 @pytest.mark.parametrize("outcome", [Outcome.DONE, Outcome.DROPPED])
 def test_it_records_an_outcome_without_reason_or_decision(alice_bob: Engagement, outcome: str) -> None:
-    session = make_session(alice_bob)
+    session = started(alice_bob)
     homework = make_homework(alice_bob)
     carried = review(homework, session, outcome, reason=Reason.TIME, decision=Decision.CARRY_OVER, note="Good")
     homework.refresh_from_db()
@@ -137,7 +145,7 @@ def test_it_records_an_outcome_without_reason_or_decision(alice_bob: Engagement,
 
 @pytest.mark.django_db
 def test_it_carries_over_unfinished_homework_as_a_linked_proposal(alice_bob: Engagement) -> None:
-    session = make_session(alice_bob)
+    session = started(alice_bob)
     homework = make_homework(alice_bob, first_step="Open the laptop", plan_when="Tuesday", status="confirmed")
     carried = review(homework, session, Outcome.NOT_DONE, reason=Reason.TIME, decision=Decision.CARRY_OVER)
     assert carried is not None
@@ -152,7 +160,7 @@ def test_it_carries_over_unfinished_homework_as_a_linked_proposal(alice_bob: Eng
 
 @pytest.mark.django_db
 def test_it_makes_a_linked_homework_to_change_and_none_to_drop(alice_bob: Engagement) -> None:
-    session = make_session(alice_bob)
+    session = started(alice_bob)
     changed = review(make_homework(alice_bob), session, Outcome.NOT_DONE, reason=Reason.UNCLEAR, decision="change")
     dropped = review(make_homework(alice_bob), session, Outcome.NOT_DONE, reason=Reason.WRONG_AVENUE, decision="drop")
     assert changed is not None
@@ -162,7 +170,7 @@ def test_it_makes_a_linked_homework_to_change_and_none_to_drop(alice_bob: Engage
 
 @pytest.mark.django_db
 def test_it_refuses_to_review_the_same_homework_twice(alice_bob: Engagement) -> None:
-    session = make_session(alice_bob)
+    session = started(alice_bob)
     homework = make_homework(alice_bob)
     stale = Homework.objects.get(pk=homework.pk)
     review(homework, session, Outcome.NOT_DONE, reason=Reason.TIME, decision=Decision.CARRY_OVER)
@@ -178,26 +186,26 @@ def _open_to_explore(engagement: Engagement) -> list[AgendaItem]:
 @pytest.mark.django_db
 def test_it_raises_to_explore_when_carried_over_twice_once_only(alice_bob: Engagement) -> None:
     first = make_homework(alice_bob, "Send the application to Acme")
-    second = review(first, make_session(alice_bob), Outcome.NOT_DONE, reason=Reason.TIME, decision="carry_over")
+    second = review(first, started(alice_bob), Outcome.NOT_DONE, reason=Reason.TIME, decision="carry_over")
     assert second is not None
     assert not _open_to_explore(alice_bob)
-    third = review(second, make_session(alice_bob), Outcome.NOT_DONE, reason=Reason.LIFE, decision="carry_over")
+    third = review(second, started(alice_bob), Outcome.NOT_DONE, reason=Reason.LIFE, decision="carry_over")
     assert third is not None
     [item] = _open_to_explore(alice_bob)
     assert item.homework == third
     assert "carried over 2 times" in item.text
     # A third carry-over does not raise it again while the first is still open.
-    review(third, make_session(alice_bob), Outcome.NOT_DONE, reason=Reason.OTHER, decision="carry_over")
+    review(third, started(alice_bob), Outcome.NOT_DONE, reason=Reason.OTHER, decision="carry_over")
     assert len(_open_to_explore(alice_bob)) == 1
 
 
 @pytest.mark.django_db
 def test_it_raises_to_explore_when_not_done_twice_for_the_same_reason(alice_bob: Engagement) -> None:
     first = make_homework(alice_bob)
-    second = review(first, make_session(alice_bob), Outcome.NOT_DONE, reason="procrastination", decision="change")
+    second = review(first, started(alice_bob), Outcome.NOT_DONE, reason="procrastination", decision="change")
     assert second is not None
     assert not _open_to_explore(alice_bob)
-    review(second, make_session(alice_bob), Outcome.NOT_DONE, reason="procrastination", decision="drop")
+    review(second, started(alice_bob), Outcome.NOT_DONE, reason="procrastination", decision="drop")
     [item] = _open_to_explore(alice_bob)
     assert item.homework == second
     assert item.text.endswith("not done 2 times: procrastination")
@@ -206,19 +214,19 @@ def test_it_raises_to_explore_when_not_done_twice_for_the_same_reason(alice_bob:
 @pytest.mark.django_db
 def test_it_does_not_raise_to_explore_for_different_reasons_once_carried(alice_bob: Engagement) -> None:
     first = make_homework(alice_bob)
-    second = review(first, make_session(alice_bob), Outcome.NOT_DONE, reason="time", decision="change")
+    second = review(first, started(alice_bob), Outcome.NOT_DONE, reason="time", decision="change")
     assert second is not None
-    review(second, make_session(alice_bob), Outcome.NOT_DONE, reason="procrastination", decision="drop")
+    review(second, started(alice_bob), Outcome.NOT_DONE, reason="procrastination", decision="drop")
     assert not _open_to_explore(alice_bob)
 
 
 @pytest.mark.django_db
 def test_it_raises_again_after_the_first_was_talked_about(alice_bob: Engagement) -> None:
     first = make_homework(alice_bob)
-    second = review(first, make_session(alice_bob), Outcome.NOT_DONE, reason="time", decision="carry_over")
-    third = review(second, make_session(alice_bob), Outcome.NOT_DONE, reason="time", decision="carry_over")  # type: ignore[arg-type]
+    second = review(first, started(alice_bob), Outcome.NOT_DONE, reason="time", decision="carry_over")
+    third = review(second, started(alice_bob), Outcome.NOT_DONE, reason="time", decision="carry_over")  # type: ignore[arg-type]
     _open_to_explore(alice_bob)[0].resolve()
-    review(third, make_session(alice_bob), Outcome.NOT_DONE, reason="time", decision="carry_over")  # type: ignore[arg-type]
+    review(third, started(alice_bob), Outcome.NOT_DONE, reason="time", decision="carry_over")  # type: ignore[arg-type]
     assert len(_open_to_explore(alice_bob)) == 1
     assert AgendaItem.objects.filter(kind=AgendaItem.Kind.TO_EXPLORE).count() == 2
 
@@ -288,10 +296,8 @@ def test_it_suggests_the_same_time_two_weeks_on_and_never_in_the_past(alice_bob:
 def test_the_rules_hold_for_every_caller_not_just_the_form(
     alice_bob: Engagement, outcome: str, reason: str, decision: str
 ) -> None:
-    from django.core.exceptions import ValidationError
-
     homework = make_homework(alice_bob)
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleBroken):
         review(homework, None, outcome, reason=reason, decision=decision)
     homework.refresh_from_db()
     assert homework.outcome == ""
@@ -303,3 +309,97 @@ def test_the_suggested_next_session_keeps_the_coachs_wall_clock_time_across_dst(
     # Alice is in London: 17:30 BST on 20 October is 16:30 UTC; two weeks on, 17:30 GMT is 17:30 UTC.
     session = make_session(alice_bob, at=dt.datetime(2026, 10, 20, 16, 30, tzinfo=UTC))
     assert session.suggested_next_at(now=session.scheduled_at) == dt.datetime(2026, 11, 3, 17, 30, tzinfo=UTC)
+
+
+# --- Every rule lives in the model or the service, so every caller meets it ---------------------
+
+
+@pytest.mark.django_db
+def test_reviewed_homework_takes_no_progress_confirmation_change_or_edit_from_any_caller(
+    alice_bob: Engagement, alice: User, bob: User
+) -> None:
+    homework = make_homework(alice_bob, status=Homework.Status.CONFIRMED, outcome=Outcome.DONE)
+    for attempt in (
+        lambda: services.progress_log(homework=homework, by=bob, note="Late"),
+        lambda: services.homework_confirm(homework=homework, by=bob),
+        lambda: services.homework_request_change(homework=homework, note="Smaller", by=bob),
+        lambda: services.homework_update(homework=homework, draft=draft("Rewritten"), by=alice),
+    ):
+        with pytest.raises(RuleBroken) as refused:
+            attempt()
+        assert refused.value.conflict
+    homework.refresh_from_db()
+    assert (homework.title, homework.status) == ("Send the application to Acme", Homework.Status.CONFIRMED)
+    assert not ProgressEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_confirming_twice_confirms_once(alice_bob: Engagement, bob: User) -> None:
+    homework = make_homework(alice_bob)
+    assert services.homework_confirm(homework=homework, by=bob) is True
+    first = Homework.objects.get(pk=homework.pk).confirmed_at
+    assert services.homework_confirm(homework=Homework.objects.get(pk=homework.pk), by=bob) is False
+    assert Homework.objects.get(pk=homework.pk).confirmed_at == first
+
+
+@pytest.mark.django_db
+def test_progress_is_dated_between_the_day_it_was_agreed_and_today_in_the_writers_zone(
+    alice_bob: Engagement, bob: User
+) -> None:
+    # Agreed at 23:30 UTC on 2 March: already 3 March for a writer in Sydney.
+    homework = make_homework(alice_bob, created_at=dt.datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+    bob.timezone = "Australia/Sydney"
+    with time_machine.travel(dt.datetime(2026, 3, 9, 9, 0, tzinfo=UTC), tick=False):
+        with pytest.raises(RuleBroken) as refused:
+            services.progress_log(homework=homework, by=bob, note="x", occurred_on=dt.date(2026, 3, 2))
+        assert refused.value.field == "occurred_on"
+        with pytest.raises(RuleBroken):
+            services.progress_log(homework=homework, by=bob, note="x", occurred_on=dt.date(2026, 3, 10))
+        entry = services.progress_log(homework=homework, by=bob, note="x", occurred_on=dt.date(2026, 3, 3))
+    assert entry.occurred_on == dt.date(2026, 3, 3)
+
+
+@pytest.mark.django_db
+def test_a_session_is_neither_reviewed_nor_wrapped_up_before_it_starts(alice_bob: Engagement) -> None:
+    upcoming = make_session(alice_bob, at=timezone.now() + dt.timedelta(minutes=5))
+    homework = make_homework(alice_bob)
+    with pytest.raises(RuleBroken) as refused:
+        review(homework, upcoming, Outcome.DONE)
+    assert refused.value.conflict
+    with pytest.raises(RuleBroken):
+        services.session_wrap_up(session=upcoming, drafts=[draft()], next_session_at=None, by=alice_bob.coach)
+    upcoming.refresh_from_db()
+    homework.refresh_from_db()
+    assert upcoming.status == Session.Status.SCHEDULED
+    assert homework.outcome == ""
+    assert Homework.objects.count() == 1
+    with time_machine.travel(upcoming.scheduled_at, tick=False):
+        assert review(homework, upcoming, Outcome.DONE) is None
+
+
+@pytest.mark.django_db
+def test_a_carried_over_homework_is_due_at_the_session_the_wrap_up_sets(alice_bob: Engagement) -> None:
+    session = started(alice_bob)
+    homework = make_homework(alice_bob, created_at=session.scheduled_at - dt.timedelta(days=14))
+    carried = review(homework, session, Outcome.NOT_DONE, reason=Reason.TIME, decision=Decision.CARRY_OVER)
+    assert carried is not None
+    zone = alice_bob.client.zone
+    # No next session yet: due when the wrap-up suggests it, never on the session being reviewed.
+    assert carried.due_on == session.suggested_next_at().astimezone(zone).date()
+    assert carried.due_on > session.scheduled_at.astimezone(zone).date()
+    when = (timezone.now() + dt.timedelta(days=20)).replace(microsecond=0)
+    next_session, _ = services.session_wrap_up(session=session, drafts=[], next_session_at=when, by=alice_bob.coach)
+    carried.refresh_from_db()
+    assert next_session is not None
+    assert carried.due_on == when.astimezone(zone).date()
+
+
+@pytest.mark.django_db
+def test_the_same_wrap_up_form_twice_is_saved_once_by_the_service(alice_bob: Engagement) -> None:
+    session = started(alice_bob)
+    services.session_wrap_up(session=session, drafts=[draft()], next_session_at=None, by=alice_bob.coach, once="k1")
+    with pytest.raises(services.AlreadyWrappedUp):
+        services.session_wrap_up(session=session, drafts=[draft()], next_session_at=None, by=alice_bob.coach, once="k1")
+    assert Homework.objects.count() == 1
+    services.session_wrap_up(session=session, drafts=[draft()], next_session_at=None, by=alice_bob.coach, once="k2")
+    assert Homework.objects.count() == 2

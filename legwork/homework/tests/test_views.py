@@ -19,7 +19,7 @@ from legwork.accounts.models import User
 from legwork.coaching.models import AgendaItem, Engagement, Session
 from legwork.homework.models import Homework, ProgressEntry
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def signed_in(user: User) -> Client:
@@ -43,7 +43,8 @@ def wrap_up_data(rows: list[dict[str, str]], total: int | None = None, **extra: 
 
 @pytest.fixture
 def homework(alice_bob: Engagement) -> Homework:
-    return make_homework(alice_bob, "Ask Dana for a coffee")
+    # Agreed at last week's session: work on it may be dated any day since.
+    return make_homework(alice_bob, "Ask Dana for a coffee", created_at=timezone.now() - dt.timedelta(days=7))
 
 
 @pytest.fixture
@@ -341,24 +342,101 @@ def test_bad_progress_is_kept_with_the_error_beside_the_field(
 
 
 @pytest.mark.django_db
-def test_the_coach_reviews_and_carries_over(homework: Homework, session: Session, alice: User) -> None:
+def test_the_coach_reviews_and_carries_over_into_the_next_interval(
+    homework: Homework, session: Session, alice: User
+) -> None:
     later = make_session(homework.engagement, at=timezone.now() + dt.timedelta(days=14))
-    page = signed_in(alice).get(reverse("session", args=[later.pk])).content.decode()
+    page = signed_in(alice).get(reverse("session", args=[session.pk])).content.decode()
     assert "Ask Dana for a coffee" in page
     prefix = f"review-{homework.pk}"
     data = {f"{prefix}-outcome": "not_done", f"{prefix}-reason": "procrastination", f"{prefix}-decision": "carry_over"}
-    response = signed_in(alice).post(reverse("homework_review", args=[later.pk, homework.pk]), data)
+    response = signed_in(alice).post(reverse("homework_review", args=[session.pk, homework.pk]), data)
     assert response.status_code == 302
     homework.refresh_from_db()
-    assert (homework.outcome, homework.reason, homework.reviewed_in) == ("not_done", "procrastination", later)
+    assert (homework.outcome, homework.reason, homework.reviewed_in) == ("not_done", "procrastination", session)
     carried = Homework.objects.get(carried_from=homework)
-    assert carried.agreed_in == later
-    page = signed_in(alice).get(reverse("session", args=[later.pk])).content.decode()
+    assert carried.agreed_in == session
+    # It belongs to the new interval: due at the next session, never on the one being reviewed.
+    assert carried.due_on == timezone.localtime(later.scheduled_at, homework.engagement.client.zone).date()
+    page = signed_in(alice).get(reverse("session", args=[session.pk])).content.decode()
     assert "Reviewed in this session" in page
     # A second post (another tab) changes nothing.
-    response = signed_in(alice).post(reverse("homework_review", args=[later.pk, homework.pk]), data)
+    response = signed_in(alice).post(reverse("homework_review", args=[session.pk, homework.pk]), data)
     assert response.status_code == 302
     assert Homework.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_session_that_has_not_started_is_prepared_not_reviewed_or_wrapped_up(homework: Homework, alice: User) -> None:
+    upcoming = make_session(homework.engagement, at=timezone.now() + dt.timedelta(days=2))
+    client = signed_in(alice)
+    page = client.get(reverse("session", args=[upcoming.pk])).content.decode()
+    assert "The review opens when the session starts" in page
+    assert "The wrap-up opens when the session starts" in page
+    assert "Ask Dana for a coffee" in page
+    assert reverse("session_wrap_up", args=[upcoming.pk]) not in page
+    prefix = f"review-{homework.pk}"
+    response = client.post(reverse("homework_review", args=[upcoming.pk, homework.pk]), {f"{prefix}-outcome": "done"})
+    assert response.status_code == 302
+    response = client.post(
+        reverse("session_wrap_up", args=[upcoming.pk]), wrap_up_data([{"title": "Too soon"}]), follow=True
+    )
+    assert "review and wrap it up once it has started" in unescape(response.content.decode())
+    homework.refresh_from_db()
+    upcoming.refresh_from_db()
+    assert homework.outcome == ""
+    assert upcoming.status == "scheduled"
+    assert Homework.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_progress_cannot_be_dated_before_the_homework_was_agreed(homework: Homework, bob: User) -> None:
+    homework.confirm()
+    prefix = f"progress-{homework.pk}"
+    before = timezone.localdate() - dt.timedelta(days=8)
+    response = signed_in(bob).post(
+        reverse("progress_log", args=[homework.pk]),
+        {f"{prefix}-note": "Before it existed", f"{prefix}-occurred_on": before.isoformat()},
+    )
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert "log work done since then" in html
+    assert "Before it existed" in html
+    assert not ProgressEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_confirming_again_is_accepted_and_tells_the_coach_once(
+    homework: Homework, bob: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from legwork.homework.signals import homework_confirmed
+
+    heard: list[int] = []
+
+    def on_confirm(homework: Homework, **kwargs: object) -> None:
+        heard.append(homework.pk)
+
+    homework_confirmed.connect(on_confirm)
+    try:
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = signed_in(bob).post(reverse("homework_confirm", args=[homework.pk]), **HTMX)
+            assert response.status_code == 200
+    finally:
+        homework_confirmed.disconnect(on_confirm)
+    assert heard == [homework.pk]
+
+
+@pytest.mark.django_db
+def test_resolving_an_agenda_item_of_another_engagement_is_404(
+    alice_bob: Engagement, session: Session, alice: User, carol_dan: Engagement
+) -> None:
+    theirs = AgendaItem.objects.create(engagement=carol_dan, text="Not yours")
+    response = signed_in(alice).post(reverse("agenda_item_resolve", args=[session.pk, theirs.pk]))
+    assert response.status_code == 404
+    assert signed_in(alice).post(reverse("agenda_item_resolve", args=[session.pk, 99999])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.resolved_at is None
 
 
 @pytest.mark.django_db
@@ -512,8 +590,8 @@ def test_session_page_query_count_does_not_grow_with_homework_or_wrap_up_rows(
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     with CaptureQueriesContext(connection) as with_rows:
         assert client.post(reverse("session_wrap_up", args=[later.pk]), more_rows).status_code == 200
-    # The same page plus the POST's own session read; never one query per row.
-    assert len(with_rows) <= len(many) + 2
+    # The same page plus the POST's own session read and its transaction (savepoint, release); never one per row.
+    assert len(with_rows) <= len(many) + 4
 
 
 @pytest.mark.django_db

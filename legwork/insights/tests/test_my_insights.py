@@ -148,7 +148,7 @@ def grow_history(engagement: Engagement, intervals: int) -> None:
 def panel_queries(user: User, engagement: Engagement) -> int:
     request = RequestFactory().get("/")
     request.user = user
-    template = Template("{% load insights_tags %}{% engagement_insights_panel engagement %}")
+    template = Template('{% load panels %}{% panels "engagement.top" engagement %}')
     with CaptureQueriesContext(connection) as captured:
         html = template.render(Context({"request": request, "engagement": engagement}))
     assert "Follow-through" in html

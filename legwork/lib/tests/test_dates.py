@@ -35,7 +35,9 @@ def test_the_window_is_1900_to_2100_and_sums_never_overflow() -> None:
 
 
 @pytest.mark.parametrize("day", FAR_DATES)
-def test_progress_with_a_far_day_is_refused_beside_the_field(client: Client, bob: User, alice_bob: Engagement, day: str) -> None:
+def test_progress_with_a_far_day_is_refused_beside_the_field(
+    client: Client, bob: User, alice_bob: Engagement, day: str
+) -> None:
     homework = make_homework(alice_bob)
     client.force_login(bob)
     prefix = f"progress-{homework.pk}"
@@ -79,9 +81,7 @@ def test_a_coach_cannot_set_a_due_date_outside_the_plan_window(
 ) -> None:
     homework = make_homework(alice_bob)
     client.force_login(alice)
-    response = client.post(
-        f"/homework/{homework.pk}/edit/", {"title": "Call Sam", "purpose": "act", "due_on": day}
-    )
+    response = client.post(f"/homework/{homework.pk}/edit/", {"title": "Call Sam", "purpose": "act", "due_on": day})
     assert response.status_code == 400
     assert "Plan for a day" in response.content.decode() or "Pick a date" in response.content.decode()
     homework.refresh_from_db()

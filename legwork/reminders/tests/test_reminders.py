@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
 from typing import Any
@@ -317,3 +318,122 @@ def test_progress_written_during_the_held_session_counts_for_the_midpoint_nudge(
         traveller.move_to(nudge.due_at)
         drain()
     assert Reminder.objects.get(kind=Kind.MIDPOINT).status == Reminder.Status.SKIPPED
+
+
+def test_the_days_one_email_goes_to_the_session_tomorrow_not_to_what_came_first(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    seven = dt.datetime(2026, 1, 14, 7, tzinfo=UTC)
+    with time_machine.travel(seven - dt.timedelta(days=3), tick=False) as traveller:
+        make_session(alice_bob, at=dt.datetime(2026, 1, 15, 15, tzinfo=UTC))  # "the day before" is due at 08:00
+        make_homework(alice_bob, "Call Dana", status=Homework.Status.PROPOSED)
+        drain()
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=seven, dedupe_key="early")
+        traveller.move_to(seven)
+        drain()
+        assert [m for m in mail.outbox if m.to == [bob.email]] == []  # it makes way for the session reminder
+        traveller.move_to(seven + dt.timedelta(hours=1))
+        drain()
+        traveller.move_to(seven + dt.timedelta(hours=1, minutes=2))
+        drain()
+    [message] = [m for m in mail.outbox if m.to == [bob.email]]
+    assert message.subject == "Your session with Alice Coach is tomorrow at 15:00"
+    assert Reminder.objects.get(dedupe_key="early").status == Reminder.Status.INBOX  # still told, in the inbox
+
+
+def test_a_late_reminder_of_any_kind_waits_for_the_end_of_quiet_hours(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    set_prefs(bob, quiet_from=21, quiet_until=7)
+    start = dt.datetime(2026, 1, 1, 10, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        make_session(alice_bob, at=start - dt.timedelta(hours=2), status="held")
+        make_session(alice_bob, at=start + dt.timedelta(days=14))
+        make_homework(alice_bob, "Write the CV summary", status=Homework.Status.CONFIRMED)
+        drain()
+        nudge = Reminder.objects.get(kind=Kind.MIDPOINT)
+        traveller.move_to(nudge.due_at.replace(hour=23, minute=59))  # the worker was down all day
+        drain()
+        assert mail.outbox == []
+        nudge.refresh_from_db()
+        assert nudge.status == Reminder.Status.PENDING
+        assert nudge.due_at == local_moment(dt.date(2026, 1, 9), 7, bob.zone)
+        traveller.move_to(nudge.due_at)
+        drain()
+    assert [m.to for m in mail.outbox] == [[bob.email]]
+
+
+def test_a_reminder_that_would_only_be_emailed_too_late_goes_to_the_inbox(alice_bob: Any) -> None:
+    from legwork.notebook.models import ThinkingTimeBlock
+
+    bob = alice_bob.client
+    set_prefs(bob, quiet_from=21, quiet_until=7)
+    with time_machine.travel(NOON, tick=False) as traveller:
+        ThinkingTimeBlock.objects.create(client=bob, rrule="FREQ=DAILY", start_time=dt.time(5), duration_minutes=60)
+        drain()
+        traveller.move_to(NOON.replace(hour=5) + dt.timedelta(days=1))
+        drain()
+    early = Reminder.objects.get(kind=Kind.THINKING_TIME, due_at=NOON.replace(hour=5) + dt.timedelta(days=1))
+    assert early.status == Reminder.Status.INBOX
+    assert mail.outbox == []
+
+
+def test_two_workers_settling_at_once_keep_the_daily_cap(alice_bob: Any) -> None:
+    """Two transactions decide about the same person at the same moment: only one of them may email."""
+    import threading
+
+    from django.db import connection, connections
+
+    from legwork.reminders.dispatch import reminders_dispatch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("On SQLite the IMMEDIATE transactions settle one at a time")
+    bob = alice_bob.client
+    make_homework(alice_bob, "Call Dana", status=Homework.Status.PROPOSED)
+    for key in ("one", "two"):
+        Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=NOON, dedupe_key=key)
+    both_deciding = threading.Barrier(2, timeout=3)
+    from legwork.reminders.outbox import render_outbox as render
+
+    def render_together(reminder: Reminder) -> OutboxMessage:
+        # Each holds its transaction open until the other one got this far too; with the fix the other one
+        # waits for our slot to commit instead, and the barrier breaks.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_deciding.wait()
+        return render(reminder)
+
+    def settle_one() -> None:
+        try:
+            reminders_dispatch(now=NOON, batch=1)
+        finally:
+            connections.close_all()
+
+    from unittest import mock
+
+    with mock.patch("legwork.reminders.dispatch.render_outbox", render_together):
+        threads = [threading.Thread(target=settle_one) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert OutboxMessage.objects.filter(to=bob.email).count() == 1
+    assert sorted(Reminder.objects.values_list("status", flat=True)) == ["inbox", "queued"]
+
+
+def test_line_breaks_in_names_and_titles_neither_stop_the_email_nor_forge_lines(
+    alice_bob: Any, smtp_settings: Any
+) -> None:
+    bob, alice = alice_bob.client, alice_bob.coach
+    bob.name = "Bob\r\nBcc: eve@example.com"
+    bob.save(update_fields=["name"])
+    alice.name = "Alice\rCoach"
+    alice.save(update_fields=["name"])
+    set_prefs(alice, emails_per_day=0)
+    homework = make_homework(alice_bob, "Ask Dana & Sam\r\nBcc: eve@example.com\nSubject: forged")
+    with time_machine.travel(NOON, tick=False):
+        homework_confirm(homework=homework, by=bob)
+        drain()
+    [message] = smtp_settings.messages
+    assert message["Subject"] == "Bob Bcc: eve@example.com is in: “Ask Dana & Sam Bcc: eve@example.com Subject: forged”"
+    assert message["Bcc"] is None
+    body = message.get_body(("plain",)).get_content()
+    assert not [line for line in body.splitlines() if line.startswith(("Bcc:", "Subject:"))]
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT

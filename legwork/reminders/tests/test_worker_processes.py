@@ -260,10 +260,13 @@ def test_it_gives_up_on_a_silent_smtp_server_after_the_timeout(
     assert message.next_attempt_at - timezone.now() > dt.timedelta(seconds=30)  # backed off, not hammering
 
 
-def test_it_retries_a_refusing_server_with_backoff_then_shows_the_failure(alice_bob: Any, settings: Any) -> None:
+def test_it_retries_a_refusing_server_through_a_long_outage_then_shows_the_failure(
+    alice_bob: Any, settings: Any
+) -> None:
+    """A mail server down for two days loses nothing; down for longer than RETRY_FOR, the person sees it failed."""
     import time_machine
 
-    from legwork.reminders.outbox import MAX_FAILURES
+    from legwork.reminders.outbox import BACKOFF, RETRY_FOR
 
     from .conftest import drain
 
@@ -280,17 +283,20 @@ def test_it_retries_a_refusing_server_with_backoff_then_shows_the_failure(alice_
         Reminder.objects.create(recipient=bob, kind=Kind.HOMEWORK_WAITING, due_at=start, dedupe_key="refused")
         set_prefs(bob, quiet_from=0, quiet_until=0)
         moments = []
-        for _ in range(MAX_FAILURES):
+        message = None
+        while message is None or message.status == OutboxMessage.Status.WAITING:
             drain()
             message = OutboxMessage.objects.get()
             moments.append(message.next_attempt_at)
+            if timezone.now() - start < dt.timedelta(days=2):
+                assert message.status == OutboxMessage.Status.WAITING  # two days down: still waiting to be sent
             traveller.move_to(message.next_attempt_at)
-    message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
-    assert message.failures == MAX_FAILURES
+    assert RETRY_FOR <= message.next_attempt_at - start <= RETRY_FOR + BACKOFF[-1] * 2
     gaps = [later - earlier for earlier, later in zip(moments, moments[1:-1], strict=False)]
     assert gaps == sorted(gaps)
     assert gaps[0] >= dt.timedelta(minutes=1)
+    assert max(gaps) == BACKOFF[-1]  # capped: tried every hour once the outage is long
     reminder = Reminder.objects.get()
     assert reminder.status == Reminder.Status.FAILED
 
@@ -383,3 +389,37 @@ def test_a_server_that_goes_silent_mid_batch_costs_one_timeout_not_one_per_messa
         listener.close()
         for conn in held:
             conn.close()
+
+
+def test_a_slow_server_never_makes_two_workers_send_the_same_email(child_db: ChildDatabase) -> None:
+    """Every reply comes within the read timeout (1 s), the whole send would take longer than the lease (2 s)."""
+    from .faulty_smtp import FaultySMTP
+
+    slow = FaultySMTP(delay=0.6)
+    slow.start()
+    try:
+        due_reminders(3, coaches=3)
+        child_db.export()
+        env = worker_env(child_db, slow.port, timeout=1)
+        workers = [start_worker(env, "--batch", "3") for _ in range(2)]
+
+        def every_row_settled() -> bool:
+            if any(count > 1 for count in slow.received.values()):
+                return True  # sent twice already: the assertion below says so
+            child_db.import_back()
+            rows = OutboxMessage.objects.all()
+            return rows.count() == 3 and all(
+                row.status == OutboxMessage.Status.SENT or (row.failures and row.status != row.Status.SENDING)
+                for row in rows
+            )
+
+        wait_for(every_row_settled, "each email sent or given up on for now")
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        assert [worker.wait(STUCK) for worker in workers] == [0, 0]
+    finally:
+        slow.stop()
+    child_db.import_back()
+    assert all(count == 1 for count in slow.received.values()), slow.received
+    for row in OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT):
+        assert "deadline" in row.last_error or "silent" in row.last_error, row.last_error

@@ -1,0 +1,99 @@
+"""The two home pages: the coach's practice and the client's interval."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from legwork.coaching.access import require_is_coach
+from legwork.coaching.models import Engagement, Invitation, Session
+from legwork.lib.http import AuthedHttpRequest
+
+from ..caseload import caseload
+from ..forms import ProgressForm
+from ..models import Homework
+
+PROMPTS = [
+    "What is one small thing you could do today, in ten minutes?",
+    "What did you notice about yourself this week?",
+    "Which piece of homework feels heaviest, and why?",
+    "Who could help you with the next step?",
+    "What would you try if you knew it could not fail?",
+]
+
+
+@login_required
+def coach_home(request: AuthedHttpRequest) -> HttpResponse:
+    require_is_coach(request.user)
+    today = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    todays_sessions = (
+        Session.objects.filter(
+            engagement__coach=request.user,
+            scheduled_at__gte=start,
+            scheduled_at__lt=start + dt.timedelta(days=1),
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("engagement__client")
+        .order_by("scheduled_at")
+    )
+    clients = list(caseload(request.user))
+    return render(
+        request,
+        "homework/coach_home.html",
+        {
+            "todays_sessions": todays_sessions,
+            "clients": clients,
+            "pending_invitations": Invitation.objects.filter(coach=request.user).pending()[:5],
+            "now": timezone.now(),
+            # A coach can be someone's client too: their own interval is one link away.
+            "is_also_client": Engagement.objects.filter(client=request.user).current().exists(),
+        },
+    )
+
+
+@login_required
+def client_home(request: AuthedHttpRequest) -> HttpResponse:
+    """This interval: the homework, days left until the next session, a prompt."""
+    today = timezone.localdate()
+    engagements = list(
+        Engagement.objects.filter(client=request.user)
+        .current()
+        .select_related("coach", "client")
+        .prefetch_related(
+            Prefetch(
+                "homework",
+                queryset=Homework.objects.open()
+                .select_related("goal")
+                .annotate(entries=Count("progress"), last_entry=Max("progress__written_at")),
+                to_attr="open_homework",
+            ),
+            # The reflection rides along: the interval's insight line links to it.
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.scheduled().select_related("reflection").order_by("scheduled_at"),
+                to_attr="upcoming",
+            ),
+        )
+    )
+    for engagement in engagements:
+        engagement.next = engagement.upcoming[0] if engagement.upcoming else None  # type: ignore[attr-defined]
+        if engagement.next:  # type: ignore[attr-defined]
+            engagement.days_left = (  # type: ignore[attr-defined]
+                timezone.localtime(engagement.next.scheduled_at).date() - today  # type: ignore[attr-defined]
+            ).days
+    return render(
+        request,
+        "homework/client_home.html",
+        {
+            "engagements": engagements,
+            "prompt": PROMPTS[today.toordinal() % len(PROMPTS)],
+            "progress_form": ProgressForm(),
+            "today": today,
+        },
+    )
