@@ -83,15 +83,15 @@ def form_data(
 
 
 def current_values(form: forms.BaseForm) -> dict[str, Any]:
-    """An unbound form's initial values as JSON would carry them, for a partial update (PATCH)."""
+    """A form's initial values (an instance's, for a model form) as JSON would carry them, for a PATCH."""
     values: dict[str, Any] = {}
     for name, field in form.fields.items():
-        value = form[name].value()
+        value = field.prepare_value(form.get_initial_for_field(field, name))
         kind = _kind(field)
         if kind == "boolean":
             values[name] = bool(value)
         elif kind in ("id", "integer"):
-            values[name] = value if isinstance(value, int) or value is None else int(value)
+            values[name] = None if value in (None, "") else int(value)
         elif kind in ("ids", "texts"):
             values[name] = [str(v) if kind == "texts" else v for v in value or []]
         elif value is None:
@@ -126,14 +126,17 @@ def bind(
 
     `partial` (PATCH) keeps every field not in the payload as it is now (the form's initial).
     """
-    unbound = make(None)
-    fields = {name: field for name, field in unbound.fields.items() if name not in set(exclude)}
-    values = {**current_values(unbound), **payload} if partial else payload
+    # One form, made once: its data is filled in place before anything reads it.
+    data = QueryDict(mutable=True)
+    form = make(data)
+    fields = {name: field for name, field in form.fields.items() if name not in set(exclude)}
+    values = {**current_values(form), **payload} if partial else payload
     values = {name: value for name, value in values.items() if name in fields or name in payload}
-    data, errors = form_data(fields, values)
+    filled, errors = form_data(fields, values)
     if errors:
         raise ApiError(400, FIELDS_MESSAGE, errors)
-    form = make(data)
+    for key in filled:
+        data.setlist(key, filled.getlist(key))
     if not form.is_valid():
         raise_for(form)
     return form
