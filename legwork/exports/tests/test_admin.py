@@ -70,7 +70,7 @@ def world(alice: User, bob: User, alice_bob: Engagement) -> list[models.Model]:
     homework = make_homework(alice_bob, goal=goal, agreed_in=held)
     progress = make_progress(homework, note="note")
     values = Exercise.objects.get(slug="values", owner=None)
-    assigned = exercise_propose(exercise=values, engagement=alice_bob, by=alice)
+    proposed = exercise_propose(exercise=values, engagement=alice_bob, by=alice)
     own_exercise = Exercise.objects.create(slug="mine", title="Mine", owner=alice)
     entry = JournalEntry.objects.create(client=bob, title="title", body="body", homework=homework)
     block = ThinkingTimeBlock.objects.create(client=bob, start_time=dt.time(9), note="garden")
@@ -81,7 +81,7 @@ def world(alice: User, bob: User, alice_bob: Engagement) -> list[models.Model]:
         upcoming,
         homework,
         progress,
-        assigned,
+        proposed,
         own_exercise,
         entry,
         block,
