@@ -80,6 +80,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The API signs in by token, not cookie; a CSRF refusal under /api/ still answers JSON.
+CSRF_FAILURE_VIEW = "legwork.api.errors.csrf_failure"
 SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Legwork"
 

@@ -17,3 +17,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ Django's own error answers are JSON too (legwork/api/errors.py).
+handler400 = "legwork.api.errors.bad_request"
+handler403 = "legwork.api.errors.permission_denied"
+handler404 = "legwork.api.errors.page_not_found"
+handler500 = "legwork.api.errors.server_error"

@@ -1,7 +1,8 @@
 """What the other apps add to an export (notebook, thinking time, exercises, reflections, reminders).
 
-Each app owns the shape of its own part in its `export` module; this module only
-gathers them, so the export reads every app's data through that app's own rules.
+Each app owns the shape of its own part in its `serialise` module, beside the
+per-model serialisers the API uses too; this module only gathers them, so the
+export reads every app's data through that app's own rules.
 """
 
 from __future__ import annotations
@@ -14,25 +15,25 @@ if TYPE_CHECKING:
 
 
 def client_extras(client: User) -> dict[str, Any]:
-    from legwork.notebook.export import client_notebook
-    from legwork.reminders.export import person_reminders
+    from legwork.notebook.serialise import client_notebook
+    from legwork.reminders.serialise import person_reminders
 
     return {**client_notebook(client), **person_reminders(client)}
 
 
 def coach_extras(coach: User) -> dict[str, Any]:
-    from legwork.exercises.export import coach_exercises
+    from legwork.exercises.serialise import coach_exercises
 
     return coach_exercises(coach)
 
 
-def engagement_extras(engagement: Engagement, *, for_coach: bool) -> dict[str, Any]:
-    from legwork.exercises.export import engagement_exercises
-    from legwork.insights.export import engagement_reflections
-    from legwork.notebook.export import engagement_shared_entries
+def engagement_extras(engagement: Engagement, *, viewer: User) -> dict[str, Any]:
+    from legwork.exercises.serialise import engagement_exercises
+    from legwork.insights.serialise import engagement_reflections
+    from legwork.notebook.serialise import engagement_shared_entries
 
     return {
-        **engagement_shared_entries(engagement, for_coach=for_coach),
+        **engagement_shared_entries(engagement, viewer=viewer),
         **engagement_exercises(engagement),
         **engagement_reflections(engagement),
     }

@@ -1,8 +1,10 @@
 """Exports and account deletion: a client takes everything of theirs; a coach takes their practice.
 
-What goes in obeys the access rules: a client's export never holds a coach's
-private notes; a coach's export never holds a journal entry the client has not
-shared with that coach.
+A person may be both (a coach who is also someone's client): they take both exports,
+each with only what that role may see. What goes in obeys the access rules, through
+the per-model serialisers the API uses too (`legwork/<app>/serialise.py`): a client's
+export never holds a coach's private notes; a coach's export never holds a journal
+entry the client has not shared with that coach.
 """
 
 from __future__ import annotations
@@ -16,64 +18,23 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from legwork.coaching.models import Engagement, Session
-from legwork.homework.models import Homework, ProgressEntry
+from legwork.coaching import serialise as coaching_json
+from legwork.coaching.models import Engagement
+from legwork.homework import serialise as homework_json
+from legwork.homework.models import Homework
+from legwork.notebook.models import EntryDraft, JournalEntry, ThinkingTimeBlock
+from legwork.reminders.models import CLIENT_KINDS, Reminder
 
 from . import contrib
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
 
-FORMAT_VERSION = 1
+# 2: every part is shaped by its model's serialiser, the same as the API's (ids on every object).
+FORMAT_VERSION = 2
 
 
-def _session(session: Session, *, for_coach: bool) -> dict[str, Any]:
-    data = {
-        "id": session.pk,
-        "scheduled_at": session.scheduled_at.isoformat(),
-        "duration_minutes": session.duration_minutes,
-        "status": session.status,
-        "agenda": session.agenda,
-        "shared_notes": session.shared_notes,
-        "meeting_url": session.meeting_url,
-    }
-    if for_coach:
-        data["private_notes"] = session.private_notes
-    return data
-
-
-def _progress(entry: ProgressEntry) -> dict[str, Any]:
-    return {
-        "note": entry.note,
-        "minutes": entry.minutes,
-        "occurred_on": entry.occurred_on.isoformat(),
-        "written_at": entry.written_at.isoformat(),
-        "answers": entry.answers,
-    }
-
-
-def _homework(homework: Homework) -> dict[str, Any]:
-    return {
-        "id": homework.pk,
-        "title": homework.title,
-        "purpose": homework.purpose,
-        "goal": homework.goal.title if homework.goal else None,
-        "first_step": homework.first_step,
-        "plan_when": homework.plan_when,
-        "plan_where": homework.plan_where,
-        "due_on": homework.due_on.isoformat(),
-        "status": homework.status,
-        "agreed_in_session": homework.agreed_in_id,
-        "outcome": homework.outcome or None,
-        "reason": homework.reason or None,
-        "decision": homework.decision or None,
-        "outcome_note": homework.outcome_note,
-        "carried_from": homework.carried_from_id,
-        "progress": [_progress(entry) for entry in homework.progress.all()],
-    }
-
-
-def _engagement(engagement: Engagement, *, for_coach: bool) -> dict[str, Any]:
+def _engagement(engagement: Engagement, *, viewer: User) -> dict[str, Any]:
     homework = (
         Homework.objects.filter(engagement=engagement)
         .select_related("goal")
@@ -81,26 +42,24 @@ def _engagement(engagement: Engagement, *, for_coach: bool) -> dict[str, Any]:
         .order_by("created_at")
     )
     return {
-        "id": engagement.pk,
-        "coach": {"name": engagement.coach.display_name, "email": engagement.coach.email},
-        "client": {"name": engagement.client.display_name, "email": engagement.client.email},
-        "status": engagement.status,
-        "started_on": engagement.started_on.isoformat(),
-        "ended_on": engagement.ended_on.isoformat() if engagement.ended_on else None,
-        "goals": [{"title": goal.title, "description": goal.description} for goal in engagement.goals.all()],
-        "sessions": [_session(s, for_coach=for_coach) for s in engagement.sessions.order_by("scheduled_at")],
-        "agenda_items": [
-            {
-                "kind": item.kind,
-                "text": item.text,
-                "raised_at": item.raised_at.isoformat(),
-                "resolved": bool(item.resolved_at),
-            }
-            for item in engagement.agenda_items.all()
+        **coaching_json.engagement(engagement),
+        "goals": [coaching_json.goal(goal) for goal in engagement.goals.all()],
+        "sessions": [
+            coaching_json.session(session, viewer=viewer) for session in engagement.sessions.order_by("scheduled_at")
         ],
-        "homework": [_homework(item) for item in homework],
-        **contrib.engagement_extras(engagement, for_coach=for_coach),
+        "agenda_items": [coaching_json.agenda_item(item) for item in engagement.agenda_items.all()],
+        "homework": [homework_json.homework(item, progress=list(item.progress.all())) for item in homework],
+        **contrib.engagement_extras(engagement, viewer=viewer),
     }
+
+
+def _person(person: User) -> dict[str, Any]:
+    return {**coaching_json.person(person), "timezone": person.timezone}
+
+
+def is_client(person: User) -> bool:
+    """Has the person ever been someone's client (whether or not they coach too)?"""
+    return Engagement.objects.filter(client=person).exists() or not person.is_coach
 
 
 def client_export(*, client: User) -> dict[str, Any]:
@@ -110,8 +69,8 @@ def client_export(*, client: User) -> dict[str, Any]:
         "format": "legwork-client-export",
         "version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "person": {"name": client.display_name, "email": client.email, "timezone": client.timezone},
-        "engagements": [_engagement(engagement, for_coach=False) for engagement in engagements],
+        "person": _person(client),
+        "engagements": [_engagement(engagement, viewer=client) for engagement in engagements],
         **contrib.client_extras(client),
     }
 
@@ -123,8 +82,8 @@ def coach_export(*, coach: User) -> dict[str, Any]:
         "format": "legwork-practice-export",
         "version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "person": {"name": coach.display_name, "email": coach.email, "timezone": coach.timezone},
-        "engagements": [_engagement(engagement, for_coach=True) for engagement in engagements],
+        "person": _person(coach),
+        "engagements": [_engagement(engagement, viewer=coach) for engagement in engagements],
         **contrib.coach_extras(coach),
     }
 
@@ -138,7 +97,23 @@ def export_archive(*, data: dict[str, Any], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def client_account_delete(*, client: User) -> None:
-    """Delete the person and everything of theirs; their coaches keep nothing of the engagement."""
+def client_account_delete(*, client: User) -> bool:
+    """Delete everything of the person's as a client. Returns whether the account itself went too.
+
+    A client's account goes with it, and their coaches keep nothing of the engagement.
+    A coach who is also a client keeps their account and their practice: their own
+    coaching (engagements as client, with their homework, progress, sessions and
+    reflections), their notebook, drafts, thinking time and client reminders go. Their
+    clients' engagements are those clients' records as much as the coach's, so
+    closing a practice is not done from this page.
+    """
     with transaction.atomic():
-        client.delete()
+        if not client.is_coach:
+            client.delete()
+            return True
+        Engagement.objects.filter(client=client).delete()
+        JournalEntry.objects.filter(client=client).delete()
+        EntryDraft.objects.filter(client=client).delete()
+        ThinkingTimeBlock.objects.filter(client=client).delete()
+        Reminder.objects.filter(recipient=client, kind__in=CLIENT_KINDS).delete()
+    return False

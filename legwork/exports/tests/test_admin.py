@@ -69,9 +69,8 @@ def world(alice: User, bob: User, alice_bob: Engagement) -> list[models.Model]:
     upcoming = make_session(alice_bob, at=now + dt.timedelta(days=7))
     homework = make_homework(alice_bob, goal=goal, agreed_in=held)
     progress = make_progress(homework, note="note")
-    proposed = exercise_propose(
-        exercise=Exercise.objects.get(slug="values", owner=None), engagement=alice_bob, by=alice
-    )
+    values = Exercise.objects.get(slug="values", owner=None)
+    proposed = exercise_propose(exercise=values, engagement=alice_bob, by=alice)
     own_exercise = Exercise.objects.create(slug="mine", title="Mine", owner=alice)
     entry = JournalEntry.objects.create(client=bob, title="title", body="body", homework=homework)
     block = ThinkingTimeBlock.objects.create(client=bob, start_time=dt.time(9), note="garden")

@@ -176,3 +176,86 @@ def test_unsharing_takes_an_entry_out_of_the_coachs_next_export(alice_bob: Engag
 def _unzipped(content: bytes) -> bytes:
     archive = zipfile.ZipFile(io.BytesIO(content))
     return b"".join(archive.read(name) for name in archive.namelist())
+
+
+# --- A person who both coaches and is coached ----------------------------------------------------
+
+
+def _carol_coached_by_alice(alice: User, carol: User, carol_dan: Engagement) -> Engagement:
+    """Carol coaches Dan and is herself Alice's client, with a journal of her own."""
+    from conftest import make_engagement
+    from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
+
+    coached = make_engagement(alice, carol)
+    make_session(coached, private_notes="canary-alices-notes-77")
+    make_progress(make_homework(coached, title="Carol's own homework"), note="Carol worked")
+    JournalEntry.objects.create(client=carol, title="Carol's journal", body="canary-carols-private-12")
+    ThinkingTimeBlock.objects.create(client=carol, start_time=dt.time(7), note="carol's quiet hour")
+    _history(carol_dan)
+    return coached
+
+
+def test_a_coach_who_is_also_a_client_gets_both_exports(
+    alice: User, carol: User, carol_dan: Engagement, dan: User
+) -> None:
+    _carol_coached_by_alice(alice, carol, carol_dan)
+    client = signed_in(carol)
+    page = client.get("/export/").content.decode()
+    assert "?part=practice" in page
+    assert "?part=coaching" in page
+    practice = json.loads(client.get("/export/legwork.json?part=practice").content)
+    coaching = json.loads(client.get("/export/legwork.json?part=coaching").content)
+    assert practice["format"] == "legwork-practice-export"
+    assert [e["client"]["email"] for e in practice["engagements"]] == ["dan@example.com"]
+    assert practice["engagements"][0]["sessions"][0]["private_notes"] == "canary-private-91c2"
+    assert coaching["format"] == "legwork-client-export"
+    assert [e["coach"]["email"] for e in coaching["engagements"]] == ["alice@example.com"]
+    assert [entry["body"] for entry in coaching["journal_entries"]] == ["canary-carols-private-12"]
+    assert "canary-alices-notes-77" not in json.dumps(coaching)  # her coach's private notes are her coach's
+    assert "canary-carols-private-12" not in json.dumps(practice)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/export/legwork.zip?part=coaching").content))
+    assert b"canary-carols-private-12" in archive.read("legwork/index.html")
+    assert client.get("/export/legwork.json?part=everything").status_code == 404
+
+
+def test_a_coach_with_no_coach_of_their_own_has_only_the_practice(alice_bob: Engagement, alice: User) -> None:
+    client = signed_in(alice)
+    assert "?part=coaching" not in client.get("/export/").content.decode()
+    assert client.get("/export/legwork.json?part=coaching").status_code == 404
+    assert client.get("/export/legwork.json?part=bob").status_code == 404
+
+
+def test_a_client_cannot_take_a_practice_export(alice_bob: Engagement, bob: User) -> None:
+    assert signed_in(bob).get("/export/legwork.json?part=practice").status_code == 404
+
+
+def test_a_coach_who_is_also_a_client_deletes_their_own_coaching_and_keeps_the_practice(
+    alice: User, carol: User, carol_dan: Engagement, dan: User
+) -> None:
+    from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
+
+    coached = _carol_coached_by_alice(alice, carol, carol_dan)
+    client = signed_in(carol)
+    page = client.get("/export/").content.decode()
+    assert "Delete your own coaching" in page
+    assert "your practice" in page
+    response = client.post("/account/delete/", {"password": PASSWORD, "confirm": "DELETE"})
+    assert response.status_code == 302
+    assert User.objects.filter(pk=carol.pk).exists()
+    assert not Engagement.objects.filter(pk=coached.pk).exists()
+    assert not JournalEntry.objects.filter(client=carol).exists()
+    assert not ThinkingTimeBlock.objects.filter(client=carol).exists()
+    assert not Homework.objects.filter(title="Carol's own homework").exists()
+    # Her practice is untouched: Dan's engagement, homework and progress stay.
+    assert Engagement.objects.filter(pk=carol_dan.pk).exists()
+    assert Homework.objects.filter(engagement=carol_dan, title="Call Dana at Acme").exists()
+    assert client.get("/coach/").status_code == 200  # still signed in, still a coach
+
+
+def test_a_coach_who_is_also_a_client_needs_the_password_to_delete(
+    alice: User, carol: User, carol_dan: Engagement
+) -> None:
+    coached = _carol_coached_by_alice(alice, carol, carol_dan)
+    response = signed_in(carol).post("/account/delete/", {"password": "wrong", "confirm": "DELETE"})
+    assert response.status_code == 400
+    assert Engagement.objects.filter(pk=coached.pk).exists()

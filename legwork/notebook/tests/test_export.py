@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from legwork.exercises.export import coach_exercises
 from legwork.exercises.format import validate_document
 from legwork.exercises.models import Exercise
-from legwork.notebook.export import client_notebook, engagement_shared_entries
+from legwork.exercises.serialise import coach_exercises
 from legwork.notebook.models import EntryDraft, JournalEntry, ThinkingTimeBlock
+from legwork.notebook.serialise import client_notebook, engagement_shared_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,9 @@ def test_it_exports_everything_of_the_clients_own(bob: Any, alice_bob: Any) -> N
 def test_it_gives_the_coach_only_the_shared_entries(bob: Any, alice_bob: Any, carol_dan: Any) -> None:
     JournalEntry.objects.create(client=bob, body="private thoughts")
     JournalEntry.objects.create(client=bob, body="shared thoughts").share(alice_bob)
-    shared = engagement_shared_entries(alice_bob, for_coach=True)["shared_journal_entries"]
+    shared = engagement_shared_entries(alice_bob, viewer=alice_bob.coach)["shared_journal_entries"]
     assert [entry["body"] for entry in shared] == ["shared thoughts"]
-    assert engagement_shared_entries(carol_dan, for_coach=True) == {"shared_journal_entries": []}
+    assert engagement_shared_entries(carol_dan, viewer=carol_dan.coach) == {"shared_journal_entries": []}
 
 
 def test_it_exports_a_coaches_exercises_as_importable_documents(alice: Any) -> None:
@@ -44,10 +44,10 @@ def test_it_exports_a_coaches_exercises_as_importable_documents(alice: Any) -> N
 
 
 def test_it_exports_which_homework_carried_which_exercise(alice: Any, alice_bob: Any) -> None:
-    from legwork.exercises.export import engagement_exercises
+    from legwork.exercises.serialise import engagement_exercises
     from legwork.exercises.services import exercise_propose
 
     values = Exercise.objects.get(slug="values", owner=None)
     homework = exercise_propose(exercise=values, engagement=alice_bob, by=alice)
     [item] = engagement_exercises(alice_bob)["homework_exercises"]
-    assert item == {"homework_id": homework.pk, "exercise": "Values", "fields": values.fields}
+    assert item == {"homework": homework.pk, "exercise_id": values.pk, "exercise": "Values", "fields": values.fields}

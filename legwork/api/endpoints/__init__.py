@@ -1,0 +1,7 @@
+"""The API's endpoints, by area. Importing this package registers every operation on `router`."""
+
+from legwork.api.router import router
+
+from . import coaching, exercises, loop, notebook, people
+
+__all__ = ["coaching", "exercises", "loop", "notebook", "people", "router"]

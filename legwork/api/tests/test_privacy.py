@@ -1,0 +1,168 @@
+"""Every API operation on someone else's object answers 404 and changes nothing; the wrong role gets 403.
+
+Driven by the router, so a new operation is probed the day it is added: a path
+this file cannot fill, or a write without a sample body, fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from legwork.accounts.models import User
+from legwork.api.endpoints import router
+from legwork.api.router import Operation
+from legwork.coaching.models import Engagement
+from legwork.exports.services import client_export, coach_export
+
+from .conftest import EXERCISE_DOCUMENT, World, token_client
+
+WITH_IDS = [operation for operation in router.operations if operation.parameters]
+
+
+def sample_body(world: World, operation: Operation) -> dict[str, Any] | None:
+    """A body the operation would accept from the right person: what a probe would do if a gate were missing."""
+    in_a_week = (timezone.now() + dt.timedelta(days=7)).isoformat()
+    yesterday_nine = timezone.now().astimezone(world.block.zone).replace(hour=9, minute=0, second=0, microsecond=0)
+    yesterday_nine -= dt.timedelta(days=1)
+    samples: dict[tuple[str, str], dict[str, Any] | None] = {
+        ("POST", "/engagements/{id}/status"): {"status": "paused"},
+        ("POST", "/engagements/{id}/goals"): {"title": "Sneaky goal"},
+        ("POST", "/engagements/{id}/sessions"): {"scheduled_at": in_a_week, "duration_minutes": 60},
+        ("POST", "/sessions/{id}/notes"): {"shared_notes": "sneaky"},
+        ("POST", "/sessions/{id}/private-notes"): {"private_notes": "sneaky"},
+        ("POST", "/sessions/{id}/status"): {"status": "cancelled"},
+        ("POST", "/sessions/{id}/agenda"): {"text": "sneaky"},
+        ("POST", "/sessions/{id}/agenda/{item_id}/resolve"): None,
+        ("POST", "/sessions/{id}/review/{homework_id}"): {"outcome": "done"},
+        ("POST", "/sessions/{id}/wrap-up"): {"homework": [{"title": "Sneaky", "purpose": "act"}]},
+        ("PUT", "/sessions/{id}/reflection"): {"what_i_did": "sneaky"},
+        ("PATCH", "/homework/{id}"): {"title": "Sneaky"},
+        ("POST", "/homework/{id}/confirm"): None,
+        ("POST", "/homework/{id}/change"): {"note": "sneaky"},
+        ("POST", "/homework/{id}/progress"): {"note": "sneaky"},
+        ("POST", "/homework/{id}/answers"): {"answers": {"strengths": ["sneaky"]}},
+        ("PUT", "/exercises/{id}"): {**EXERCISE_DOCUMENT, "title": "Sneaky"},
+        ("POST", "/exercises/{id}/duplicate"): None,
+        ("POST", "/exercises/{id}/archive"): None,
+        ("POST", "/exercises/{id}/unarchive"): None,
+        ("POST", "/exercises/{id}/propose"): {"engagement": world.engagement.pk},
+        ("PATCH", "/journal/{id}"): {"title": "Sneaky"},
+        ("DELETE", "/journal/{id}"): None,
+        ("POST", "/journal/{id}/share"): {"engagement": world.engagement.pk},
+        ("POST", "/journal/{id}/unshare"): None,
+        ("PATCH", "/thinking-time/{id}"): {"note": "sneaky"},
+        ("POST", "/thinking-time/{id}/active"): {"active": False},
+        ("POST", "/thinking-time/{id}/mark"): {"starts_at": yesterday_nine.isoformat(), "status": "skipped"},
+    }
+    if operation.method == "GET":
+        return None
+    assert (operation.method, operation.path) in samples, f"give {operation.method} {operation.path} a sample body"
+    return samples[(operation.method, operation.path)]
+
+
+def snapshot(world: World) -> str:
+    """Everything alice and bob have, as their exports hold it (less the moment it was taken)."""
+    parts = [client_export(client=world.bob), coach_export(coach=world.alice)]
+    for part in parts:
+        part.pop("exported_at")
+    return json.dumps(parts, sort_keys=True)
+
+
+def probe(client: Any, world: World, operation: Operation) -> Any:
+    return client.send(operation.method, world.url(operation.path), sample_body(world, operation))
+
+
+def test_every_operation_with_an_id_is_probed_here() -> None:
+    prefixes = {"engagements", "sessions", "homework", "exercises", "journal", "thinking-time"}
+    assert {operation.path.split("/")[1] for operation in WITH_IDS} <= prefixes
+
+
+def test_another_coach_gets_404_for_everything_of_alices(world: World, carol: User, carol_dan: Engagement) -> None:
+    before = snapshot(world)
+    client = token_client(carol)
+    for operation in WITH_IDS:
+        response = probe(client, world, operation)
+        assert response.status_code == 404, f"carol: {operation.method} {operation.path} → {response.status_code}"
+        assert response.json() == {"error": "Not found."}
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("who", ["dan", "eve"])
+def test_another_client_and_a_stranger_get_404_for_everything_of_bobs(
+    world: World, carol_dan: Engagement, dan: User, eve: User, who: str
+) -> None:
+    before = snapshot(world)
+    client = token_client(dan if who == "dan" else eve)
+    for operation in WITH_IDS:
+        response = probe(client, world, operation)
+        # The exercise library is for coaches: a client is told so before any exercise is looked up.
+        expected = 403 if operation.path.startswith("/exercises") else 404
+        assert response.status_code == expected, f"{who}: {operation.method} {operation.path}"
+    assert snapshot(world) == before
+
+
+def test_the_coach_cannot_reach_the_clients_unshared_entry_nor_his_thinking_time(world: World) -> None:
+    before = snapshot(world)
+    client = token_client(world.alice)
+    for operation in WITH_IDS:
+        if operation.path.startswith(("/journal/", "/thinking-time/")):
+            response = probe(client, world, operation)
+            assert response.status_code == 404, f"{operation.method} {operation.path}"
+    assert snapshot(world) == before
+    assert "canary-unshared-4f1a" not in client.get("/api/v1/journal").content.decode()
+    shared = client.get(f"/api/v1/engagements/{world.engagement.pk}/journal").json()["results"]
+    assert [entry["body"] for entry in shared] == ["What energises me"]
+
+
+def test_a_shared_entry_is_read_only_for_the_coach(world: World) -> None:
+    client = token_client(world.alice)
+    url = f"/api/v1/journal/{world.shared_entry.pk}"
+    assert client.get(url).json()["body"] == "What energises me"
+    for method, path, body in [
+        ("PATCH", url, {"title": "Edited by the coach"}),
+        ("DELETE", url, None),
+        ("POST", url + "/unshare", None),
+        ("POST", url + "/share", {"engagement": world.engagement.pk}),
+    ]:
+        assert client.send(method, path, body).status_code == 403, (method, path)
+    world.shared_entry.refresh_from_db()
+    assert (world.shared_entry.title, world.shared_entry.shared_with_id) == ("For Alice", world.engagement.pk)
+
+
+def test_unsharing_takes_the_entry_out_of_the_coachs_api_at_once(world: World) -> None:
+    coach = token_client(world.alice)
+    url = f"/api/v1/journal/{world.shared_entry.pk}"
+    assert coach.get(url).status_code == 200
+    assert token_client(world.bob).post(url + "/unshare").status_code == 200
+    assert coach.get(url).status_code == 404
+    assert coach.get(f"/api/v1/engagements/{world.engagement.pk}/journal").json()["results"] == []
+
+
+@pytest.mark.parametrize("role", ["coach", "client"])
+def test_the_other_role_gets_403_and_changes_nothing(world: World, role: str) -> None:
+    """A client's action asked by the coach (or the reverse) answers 403, as the pages do."""
+    before = snapshot(world)
+    wrong = token_client(world.bob if role == "coach" else world.alice)
+    operations = [op for op in router.operations if op.role == role and op.parameters]
+    assert operations
+    for operation in operations:
+        response = probe(wrong, world, operation)
+        assert response.status_code == 403, f"{operation.method} {operation.path} → {response.status_code}"
+    assert snapshot(world) == before
+
+
+def test_the_private_notes_reach_the_coach_only_on_every_route_that_shows_a_session(world: World) -> None:
+    urls = [
+        f"/api/v1/sessions/{world.session.pk}",
+        f"/api/v1/engagements/{world.engagement.pk}/sessions",
+        f"/api/v1/engagements/{world.engagement.pk}",
+    ]
+    for url in urls:
+        assert "canary-private-2b7e" not in token_client(world.bob).get(url).content.decode(), url
+    assert "canary-private-2b7e" in token_client(world.alice).get(urls[0]).content.decode()
+    assert "canary-private-2b7e" in token_client(world.alice).get(urls[1]).content.decode()
