@@ -74,8 +74,9 @@ def test_every_page_is_accessible(open_browser: Any, alice_bob: Engagement, alic
         coach.page.goto(path)
         coach.assert_accessible()
         coach.screenshot(label)
-    # A form sent back with errors is accessible too.
-    coach.page.goto(f"/sessions/{upcoming.pk}/")
+    # A form sent back with errors is accessible too (the wrap-up opens once the session has started).
+    started = make_session(alice_bob, at=timezone.now() - dt.timedelta(minutes=20))
+    coach.page.goto(f"/sessions/{started.pk}/")
     coach.page.get_by_label("What they will do").first.fill("T" * 10)
     coach.page.get_by_label("Next session", exact=True).fill("2001-01-01T10:00")
     coach.page.get_by_role("button", name="Wrap up the session").click()
