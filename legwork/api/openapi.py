@@ -22,12 +22,14 @@ ERRORS = {
 ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
 
-def _get(summary: str, schema: dict[str, Any], params: list | None = None) -> dict[str, Any]:
+def _get(summary: str, schema: dict[str, Any], params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {"get": {"summary": summary, "parameters": params or [], "responses": {"200": _ok(schema), **ERRORS}}}
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
-    results = lambda name: {"type": "object", "properties": {"results": {"type": "array", "items": _ref(name)}}}  # noqa: E731
+    def results(name: str) -> dict[str, Any]:
+        return {"type": "object", "properties": {"results": {"type": "array", "items": _ref(name)}}}
+
     return {
         "openapi": "3.1.0",
         "info": {

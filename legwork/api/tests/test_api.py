@@ -130,7 +130,7 @@ def test_the_client_confirms_a_proposal(alice_bob: Engagement, bob: User) -> Non
     ],
 )
 def test_malformed_progress_gets_a_json_error_and_saves_nothing(
-    homework: Homework, bob: User, body: dict, field: str
+    homework: Homework, bob: User, body: dict[str, Any], field: str
 ) -> None:
     response = post_json(api(bob), f"/api/v1/homework/{homework.pk}/progress", body)
     assert response.status_code == 400
