@@ -152,8 +152,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="Exercise file (.yaml or .json)")
 
 
-class ClientChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Engagement) -> str:  # type: ignore[override]
+class ClientChoiceField(forms.ModelChoiceField[Engagement]):
+    def label_from_instance(self, obj: Engagement) -> str:
         return obj.client.display_name
 
 

@@ -45,7 +45,9 @@ def exercise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "exercises/exercise_detail.html", _detail_context(request, exercise))
 
 
-def _detail_context(request: AuthedHttpRequest, exercise: Exercise, propose_form: ProposeForm | None = None) -> dict:
+def _detail_context(
+    request: AuthedHttpRequest, exercise: Exercise, propose_form: ProposeForm | None = None
+) -> dict[str, Any]:
     return {
         "exercise": exercise,
         "can_edit": exercise.is_editable_by(request.user),
@@ -246,7 +248,7 @@ def homework_answers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def answers_history(homework: Homework, fields: list[dict]) -> list[dict]:
+def answers_history(homework: Homework, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each saved sitting, newest first, ready to read."""
     entries = homework.progress.filter(answers__isnull=False).select_related("author").order_by("-written_at", "-pk")
     return [{"entry": entry, "answers": display_answers(fields, entry.answers)} for entry in entries[:30]]
