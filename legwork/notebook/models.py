@@ -216,7 +216,7 @@ class ThinkingTimeBlock(models.Model):
         dtstart = dt.datetime.combine(min(created_local, local_start.date()), self.start_time)
         rule = dateutil_rrule.rrulestr(self.rrule, dtstart=dtstart)
         result = []
-        for naive in rule.between(local_start, local_end, inc=True):  # type: ignore[union-attr]
+        for naive in rule.between(local_start, local_end, inc=True):
             when = naive.replace(tzinfo=zone).astimezone(dt.UTC)
             if start <= when < end:
                 result.append(when)
