@@ -100,4 +100,5 @@ def feed_calendar(user: User, *, show_titles: bool, now: dt.datetime | None = No
         calendar.add_component(event)
 
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves to_ical unannotated
+    return ical
