@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,8 +22,8 @@ class DeleteAccountForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, label="Your password", max_length=128)
     confirm = forms.CharField(label="Type DELETE to confirm", max_length=20)
 
-    def __init__(self, *args: object, request: AuthedHttpRequest, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, request: AuthedHttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.request = request
 
     def clean_password(self) -> str:
@@ -32,13 +33,13 @@ class DeleteAccountForm(forms.Form):
         return password
 
     def clean_confirm(self) -> str:
-        value = self.cleaned_data["confirm"]
+        value: str = self.cleaned_data["confirm"]
         if value.strip() != "DELETE":
             raise forms.ValidationError("Type DELETE in capitals to confirm.")
         return value
 
 
-def _data(request: AuthedHttpRequest) -> tuple[dict, str]:
+def _data(request: AuthedHttpRequest) -> tuple[dict[str, Any], str]:
     if request.user.is_coach:
         return services.coach_export(coach=request.user), "practice"
     return services.client_export(client=request.user), "my-coaching"
