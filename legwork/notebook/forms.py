@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -26,7 +26,7 @@ class EntryForm(forms.ModelForm[JournalEntry]):
     def __init__(self, *args: Any, client: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the client's own homework: a forged id is refused like any bad choice.
-        field: forms.ModelChoiceField[Homework] = self.fields["homework"]  # type: ignore[assignment]
+        field = cast(forms.ModelChoiceField[Homework], self.fields["homework"])
         field.queryset = Homework.objects.filter(engagement__client=client).order_by("-due_on")
         field.empty_label = "— none —"
 
@@ -45,7 +45,7 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args: Any, client: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field: CoachChoiceField = self.fields["engagement"]  # type: ignore[assignment]
+        field = cast(CoachChoiceField, self.fields["engagement"])
         field.queryset = shareable_engagements(client).order_by("status", "-created_at")
         # Most clients have one coach: choose them already (active before paused, newest first).
         first = field.queryset.first()
