@@ -34,13 +34,13 @@ class _NoAliasLoader(yaml.SafeLoader):
     """YAML without anchors and aliases: no exercise needs them, and "billion laughs" expands a small
     file into gigabytes. Refused at the first one, before anything is expanded."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # types-PyYAML leaves it unannotated
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases (&name, *name) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return, arg-type]
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def _quote(text: str) -> str:

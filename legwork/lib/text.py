@@ -33,7 +33,7 @@ _SINGLE_LINE_BREAKS = re.compile(r"[ \t]*\n[ \t\n]*")
 
 
 def _pair(match: re.Match[str]) -> str:
-    high, low = match.group()
+    high, low = list(match.group())
     return chr(0x10000 + ((ord(high) - 0xD800) << 10) + (ord(low) - 0xDC00))
 
 
