@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+# Django's generic classes subscriptable at run time as in their types: ModelForm[Goal], ModelAdmin[User].
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LEGWORK_VAR_DIR", BASE_DIR / "var"))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from legwork.homework.views.home import client_home, coach_home
+from legwork.lib.http import AuthedHttpRequest
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,5 +16,5 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "welcome.html")
     if request.user.is_coach:
-        return coach_home(request)  # type: ignore[arg-type]
-    return client_home(request)  # type: ignore[arg-type]
+        return coach_home(cast(AuthedHttpRequest, request))
+    return client_home(cast(AuthedHttpRequest, request))

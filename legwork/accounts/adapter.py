@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from legwork.lib.client_ip import client_ip, rate_limit_address
 
 
-class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types: its classes are Any
     """People who sign up on their own are coaches; clients join by invitation."""
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:

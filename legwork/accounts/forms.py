@@ -34,7 +34,7 @@ class CoachSignupForm(forms.Form):
         user.save(update_fields=["name", "timezone"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[User]):
     timezone = TimezoneField(label="Time zone")
 
     class Meta:

@@ -237,7 +237,7 @@ def previous_run(folder: Path, *, size: str, db: str, pgoptions: str = "") -> di
         if path.name.endswith(f"-{size}-{db}.json"):
             continue
         try:
-            run = json.loads(path.read_text())
+            run: dict[str, Any] = json.loads(path.read_text())
         except ValueError:
             continue
         if (run.get("server", {}).get("pgoptions") or "") == pgoptions:

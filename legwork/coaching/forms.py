@@ -74,13 +74,13 @@ class JoinForm(forms.Form):
         return data
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(forms.ModelForm[Goal]):
     class Meta:
         model = Goal
         fields = ["title", "description"]
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(forms.ModelForm[Session]):
     scheduled_at = WindowedDateTimeField(
         plan=True,
         label="When",
@@ -95,13 +95,13 @@ class SessionForm(forms.ModelForm):
         labels = {"duration_minutes": "Length (minutes)", "meeting_url": "Meeting link (optional)"}
 
     def clean_duration_minutes(self) -> int:
-        minutes = self.cleaned_data["duration_minutes"]
+        minutes: int = self.cleaned_data["duration_minutes"]
         if not 5 <= minutes <= 480:
             raise forms.ValidationError("A session lasts between 5 and 480 minutes.")
         return minutes
 
 
-class SessionNotesForm(forms.ModelForm):
+class SessionNotesForm(forms.ModelForm[Session]):
     class Meta:
         model = Session
         fields = ["agenda", "shared_notes"]
@@ -109,7 +109,7 @@ class SessionNotesForm(forms.ModelForm):
         widgets = {"agenda": forms.Textarea(attrs={"rows": 3}), "shared_notes": forms.Textarea(attrs={"rows": 5})}
 
 
-class PrivateNotesForm(forms.ModelForm):
+class PrivateNotesForm(forms.ModelForm[Session]):
     class Meta:
         model = Session
         fields = ["private_notes"]
@@ -125,7 +125,7 @@ class EngagementStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Engagement.Status.choices)
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(forms.ModelForm[AgendaItem]):
     class Meta:
         model = AgendaItem
         fields = ["text"]

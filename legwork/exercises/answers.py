@@ -84,7 +84,8 @@ def group_count(field: dict[str, Any], data: QueryDict) -> int:
         count = int(str(data.get(f"{field['name']}-count", "0")))
     except ValueError:
         count = 0
-    return max(0, min(count, field.get("max_items", GROUP_MAX_ITEMS)))
+    max_items: int = field.get("max_items", GROUP_MAX_ITEMS)
+    return max(0, min(count, max_items))
 
 
 def read_answers(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.text import slugify
@@ -152,8 +152,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="Exercise file (.yaml or .json)")
 
 
-class ClientChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Engagement) -> str:  # type: ignore[override]
+class ClientChoiceField(forms.ModelChoiceField[Engagement]):
+    def label_from_instance(self, obj: Engagement) -> str:
         return obj.client.display_name
 
 
@@ -169,7 +169,7 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args: Any, coach: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field: ClientChoiceField = self.fields["engagement"]  # type: ignore[assignment]
+        field = cast(ClientChoiceField, self.fields["engagement"])
         field.queryset = Engagement.objects.filter(coach=coach).current().select_related("client")
 
 

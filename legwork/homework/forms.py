@@ -15,7 +15,7 @@ from .services import HomeworkDraft
 NO_GOAL = "No particular goal"
 
 
-class HomeworkForm(forms.ModelForm):
+class HomeworkForm(forms.ModelForm[Homework]):
     """One homework: used on the wrap-up page (several at once) and to edit one."""
 
     # The plan window is checked in clean_due_on: an unchanged due date from before it still saves.
@@ -63,7 +63,7 @@ class WrapUpRowForm(HomeworkForm):
         return any(name != "purpose" for name in self.changed_data)
 
 
-class BaseWrapUpFormSet(forms.BaseFormSet):
+class BaseWrapUpFormSet(forms.BaseFormSet[WrapUpRowForm]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Every row offers the same goals: read them once, not once per row.
@@ -73,13 +73,13 @@ class BaseWrapUpFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "engagement": self.form_kwargs["engagement"]}
 
-    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+    def _construct_form(self, i: int, **kwargs: Any) -> WrapUpRowForm:
+        form: WrapUpRowForm = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # django-stubs omits it
         form.fields["goal"].choices = self.goal_choices  # type: ignore[attr-defined]
         return form
 
     @property
-    def empty_form(self) -> forms.Form:
+    def empty_form(self) -> WrapUpRowForm:
         form = super().empty_form
         form.fields["goal"].choices = self.goal_choices  # type: ignore[attr-defined]
         return form
@@ -90,7 +90,8 @@ WRAP_UP_MAX_ROWS = 12
 
 def wrap_up_formset(engagement: Engagement, data: Any = None, extra: int = 2) -> Any:
     """The wrap-up rows. absolute_max caps the forms built, whatever TOTAL_FORMS a forged post claims."""
-    formset_class = forms.formset_factory(
+    # django-stubs: modelform_factory returns type[ModelForm[Homework]], not the WrapUpRowForm subclass it makes.
+    formset_class = forms.formset_factory(  # type: ignore[misc]
         forms.modelform_factory(Homework, form=WrapUpRowForm, fields=HomeworkForm.Meta.fields),
         formset=BaseWrapUpFormSet,
         extra=extra,

@@ -266,8 +266,8 @@ def rates_svg(history: Sequence[IntervalInsights], series: Series = FOLLOW_THROU
         points = [(x_at(i), bottom - (bottom - top) * v) for i, v in enumerate(values) if v is not None]
         for i in range(len(values) - 1):
             if values[i] is not None and values[i + 1] is not None:
-                ya = bottom - (bottom - top) * values[i]  # type: ignore[operator]
-                yb = bottom - (bottom - top) * values[i + 1]  # type: ignore[operator]
+                ya = bottom - (bottom - top) * values[i]
+                yb = bottom - (bottom - top) * values[i + 1]
                 body.append(
                     format_html(
                         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"{}/>',

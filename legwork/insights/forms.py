@@ -5,7 +5,7 @@ from django import forms
 from .models import Reflection
 
 
-class ReflectionForm(forms.ModelForm):
+class ReflectionForm(forms.ModelForm[Reflection]):
     class Meta:
         model = Reflection
         fields = ["what_i_did", "what_i_learned", "what_got_in_the_way", "what_i_want_next"]

@@ -58,7 +58,7 @@ class InsightSettings(models.Model):
 def charts_on_for(engagement: Engagement) -> bool:
     """Charts are on unless the coach turned them off for this engagement."""
     try:
-        return engagement.insight_settings.charts_on  # type: ignore[attr-defined]
+        return engagement.insight_settings.charts_on
     except InsightSettings.DoesNotExist:
         return True
 

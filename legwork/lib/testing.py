@@ -15,7 +15,8 @@ from aiosmtpd.controller import Controller
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 class _Recorder:
@@ -50,7 +51,7 @@ class SMTPSink:
     def messages(self) -> list[EmailMessage]:
         with self.recorder.lock:
             for raw in self.recorder.received[len(self._parsed) :]:
-                self._parsed.append(email.message_from_bytes(raw, policy=email.policy.default))  # type: ignore[arg-type]
+                self._parsed.append(email.message_from_bytes(raw, policy=email.policy.default))
             return list(self._parsed)
 
     def start(self) -> None:

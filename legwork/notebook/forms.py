@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from legwork.accounts.models import User
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(forms.ModelForm[JournalEntry]):
     class Meta:
         model = JournalEntry
         fields = ["title", "body", "prompt", "tags", "homework"]
@@ -26,7 +26,7 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args: Any, client: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the client's own homework: a forged id is refused like any bad choice.
-        field: forms.ModelChoiceField = self.fields["homework"]  # type: ignore[assignment]
+        field = cast(forms.ModelChoiceField[Homework], self.fields["homework"])
         field.queryset = Homework.objects.filter(engagement__client=client).order_by("-due_on")
         field.empty_label = "— none —"
 
@@ -35,8 +35,8 @@ class EntryForm(forms.ModelForm):
         return ", ".join(dict.fromkeys(tags))
 
 
-class CoachChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Engagement) -> str:  # type: ignore[override]
+class CoachChoiceField(forms.ModelChoiceField[Engagement]):
+    def label_from_instance(self, obj: Engagement) -> str:
         return obj.coach.display_name
 
 
@@ -45,14 +45,14 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args: Any, client: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field: CoachChoiceField = self.fields["engagement"]  # type: ignore[assignment]
+        field = cast(CoachChoiceField, self.fields["engagement"])
         field.queryset = shareable_engagements(client).order_by("status", "-created_at")
         # Most clients have one coach: choose them already (active before paused, newest first).
         first = field.queryset.first()
         field.initial = first.pk if first else None
 
 
-class BlockForm(forms.ModelForm):
+class BlockForm(forms.ModelForm[ThinkingTimeBlock]):
     days = forms.MultipleChoiceField(choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple, label="On these days")
     timezone = forms.ChoiceField(label="Time zone")
 
@@ -72,7 +72,7 @@ class BlockForm(forms.ModelForm):
         self.order_fields(["days", "start_time", "duration_minutes", "timezone", "note"])
 
     def clean_duration_minutes(self) -> int:
-        minutes = self.cleaned_data["duration_minutes"]
+        minutes: int = self.cleaned_data["duration_minutes"]
         if not 5 <= minutes <= 720:
             raise forms.ValidationError("Between 5 minutes and 12 hours.")
         return minutes

@@ -220,7 +220,7 @@ class ThinkingTimeBlock(models.Model):
         created_local = timezone.localtime(self.created_at, zone).date()
         rule = dateutil_rrule.rrulestr(self.rrule, dtstart=dt.datetime.combine(created_local, self.start_time))
         result = []
-        for naive in rule.between(local_start, local_end, inc=True):  # type: ignore[union-attr]
+        for naive in rule.between(local_start, local_end, inc=True):
             when = naive.replace(tzinfo=zone).astimezone(dt.UTC)
             if start <= when < end:
                 result.append(when)

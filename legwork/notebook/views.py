@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from operator import itemgetter
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -174,12 +175,18 @@ def shared_entries(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 # --- Thinking time -------------------------------------------------------------------
 
 
-def _occurrence_rows(blocks: list[ThinkingTimeBlock], start: dt.datetime, end: dt.datetime) -> list[dict]:
+class OccurrenceRow(TypedDict):
+    block: ThinkingTimeBlock
+    starts_at: dt.datetime
+    mark: ThinkingTimeOccurrence | None
+
+
+def _occurrence_rows(blocks: list[ThinkingTimeBlock], start: dt.datetime, end: dt.datetime) -> list[OccurrenceRow]:
     marks = {
         (mark.block_id, mark.starts_at): mark
         for mark in ThinkingTimeOccurrence.objects.filter(block__in=blocks, starts_at__gte=start, starts_at__lt=end)
     }
-    rows = [
+    rows: list[OccurrenceRow] = [
         {"block": block, "starts_at": when, "mark": marks.get((block.pk, when))}
         for block in blocks
         for when in block.occurrences_between(start, end)

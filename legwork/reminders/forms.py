@@ -11,7 +11,7 @@ CLIENT_FIELDS = ["homework_waiting", "midpoint", "before_session", "thinking_tim
 COACH_FIELDS = ["coach_day", "homework_answered"]
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(forms.ModelForm[Preferences]):
     hour = forms.TypedChoiceField(label="Hour for reminders", choices=HOURS, coerce=int)
     quiet_from = forms.TypedChoiceField(label="Quiet hours from", choices=HOURS, coerce=int)
     quiet_until = forms.TypedChoiceField(label="Quiet hours until", choices=HOURS, coerce=int)
@@ -40,7 +40,7 @@ class PreferencesForm(forms.ModelForm):
             del self.fields[name]
 
 
-class FeedForm(forms.ModelForm):
+class FeedForm(forms.ModelForm[CalendarFeed]):
     class Meta:
         model = CalendarFeed
         fields = ["show_titles"]

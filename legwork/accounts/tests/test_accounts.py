@@ -44,7 +44,7 @@ def test_a_coach_signs_up_with_a_time_zone_and_must_verify_the_email(client: Cli
     # Not signed in until the address is verified.
     assert client.get(reverse("home")).context["user"].is_authenticated is False
     [message] = mail.outbox
-    link = first_link(message.body)
+    link = first_link(str(message.body))
     assert client.get(link).status_code == 200  # a page with a button: a GET confirms nothing
     assert not ada.emailaddress_set.get().verified  # type: ignore[attr-defined]
     response = client.post(link)
@@ -104,7 +104,7 @@ def test_failed_sign_ins_are_rate_limited(client: Client, alice: User) -> None:
 def test_a_forgotten_password_is_reset_by_email(client: Client, alice: User) -> None:
     client.post(reverse("account_reset_password"), {"email": alice.email})
     [message] = mail.outbox
-    link = first_link(message.body)
+    link = first_link(str(message.body))
     response = client.get(link, follow=True)
     assert response.status_code == 200
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link

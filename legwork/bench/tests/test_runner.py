@@ -85,7 +85,7 @@ def test_the_python_generator_loads_a_real_server_and_counts_bad_answers() -> No
 
 
 def test_it_writes_a_run_as_json_named_by_time_size_and_database(tmp_path: Path) -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"name": "coach home", "rps": 300.0, "p95_ms": 20.0, "queries": 5, "solo_p95_ms": 9.0},
         {"name": "trivial view", "rps": 600.0, "p95_ms": 8.0, "queries": 2, "solo_p95_ms": 3.0},
         {"name": "brief", "rps": None, "note": "its URL name does not resolve yet"},

@@ -70,6 +70,7 @@ def test_it_saves_each_sitting_as_a_progress_entry(client: Any, bob: Any, homewo
     with time_machine.travel("2026-03-22 10:00Z"):
         client.post(url, GOOD)
     first, second = ProgressEntry.objects.order_by("written_at")
+    assert first.answers is not None
     assert first.answers["energy"] == 3
     assert second.answers == {
         "role": "UX researcher",

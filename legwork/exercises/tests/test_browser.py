@@ -68,7 +68,9 @@ def test_a_coach_builds_exports_reimports_and_proposes_an_exercise(
     client.page.get_by_text("Saved. Come back to it").wait_for()
     client.assert_accessible()
     client.screenshot("exercise-answers")
-    assert [entry.answers["how_brave_do_you_feel"] for entry in ProgressEntry.objects.order_by("written_at")] == [4, 6]
+    assert [
+        (entry.answers or {})["how_brave_do_you_feel"] for entry in ProgressEntry.objects.order_by("written_at")
+    ] == [4, 6]
 
     coach.page.goto(homework.get_absolute_url())
     assert coach.page.get_by_text("The meetup organiser").is_visible()

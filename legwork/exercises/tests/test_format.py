@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -110,10 +111,10 @@ def test_it_refuses_other_broken_documents(text: str | bytes, expected: str) -> 
     assert any(error.startswith(expected) for error in errors_for(text)), errors_for(text)
 
 
-def test_it_validates_every_file_on_load(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_validates_every_file_on_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import legwork.exercises.format as format_module
 
-    library = tmp_path / "library"  # type: ignore[operator]
+    library = tmp_path / "library"
     library.mkdir()
     (library / "schema.json").write_text((LIBRARY / "schema.json").read_text())
     (library / "good.yaml").write_text(GOOD)

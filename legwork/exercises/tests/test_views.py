@@ -13,7 +13,9 @@ from legwork.homework.models import Homework
 pytestmark = pytest.mark.django_db
 
 
-def editor_post(title: str = "Networking map", rows: list[dict[str, Any]] | None = None, **extra: Any) -> dict:
+def editor_post(
+    title: str = "Networking map", rows: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
     rows = rows if rows is not None else [{"label": "Who do you know?", "type": "list"}]
     data = {
         "title": title,
@@ -233,5 +235,5 @@ def test_it_adds_blank_question_rows_without_saving(client: Any, alice: Any) -> 
     assert 'value="Who do you know?"' in page
     assert 'name="fields-2-label"' in page
     assert not Exercise.objects.filter(owner=alice).exists()
-    too_many = client.post(reverse("exercise_new"), editor_post(more="1", **{"fields-TOTAL_FORMS": "oops"}))
+    too_many = client.post(reverse("exercise_new"), {**editor_post(more="1"), "fields-TOTAL_FORMS": "oops"})
     assert too_many.status_code == 200

@@ -72,7 +72,7 @@ def test_coach_and_client_walk_the_whole_loop(open_browser: Any, live_server: An
     assert "Verify" in page.content()
     coach.screenshot("02-verification-sent")
     [verification] = mail.outbox
-    page.goto(link_in(verification.body, "/accounts/confirm-email/"))
+    page.goto(link_in(str(verification.body), "/accounts/confirm-email/"))
     coach.assert_accessible()
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_load_state()

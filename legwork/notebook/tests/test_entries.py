@@ -93,6 +93,7 @@ def test_it_shares_and_unshares_one_entry_at_a_time(client: Any, alice: Any, bob
         client.post(reverse("journal_entry_share", args=[shared.pk]), {"engagement": alice_bob.pk})
     shared.refresh_from_db()
     assert shared.shared_with == alice_bob
+    assert shared.shared_at is not None
     assert shared.shared_at.isoformat().startswith("2026-03-02T12:00")
     client.force_login(alice)
     page = client.get(reverse("engagement", args=[alice_bob.pk])).content.decode()

@@ -57,8 +57,10 @@ def test_it_keeps_thinking_time_at_local_nine_across_dst_with_an_rrule_and_vtime
     response = fetch(feed_regenerate(user=bob))
     calendar = icalendar.Calendar.from_ical(response.content)
     [event] = calendar.walk("VEVENT")
-    assert event["RRULE"]["FREQ"] == ["WEEKLY"]
-    assert event["RRULE"]["BYDAY"] == ["SA"]
+    rrule = event["RRULE"]
+    assert isinstance(rrule, icalendar.vRecur)
+    assert rrule["FREQ"] == ["WEEKLY"]
+    assert rrule["BYDAY"] == ["SA"]
     assert event["DTSTART"].params["TZID"] == "America/New_York"
     assert event.decoded("DTSTART").time() == dt.time(9)
     [zone] = calendar.walk("VTIMEZONE")

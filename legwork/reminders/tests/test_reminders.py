@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from conftest import make_homework, make_progress, make_session
@@ -186,7 +187,8 @@ def test_it_never_puts_journal_or_note_bodies_in_emails(alice_bob: Any) -> None:
         drain()
     assert len(mail.outbox) >= 2
     for message in mail.outbox:
-        everything = message.subject + message.body + str(message.alternatives)
+        assert isinstance(message, EmailMultiAlternatives)
+        everything = f"{message.subject}{message.body}{message.alternatives}"
         for secret in ("JOURNAL-BODY-SECRET", "PRIVATE-NOTE", "SHARED-NOTE", "PROGRESS-NOTE"):
             assert secret not in everything
 

@@ -164,7 +164,11 @@ def test_it_delivers_every_reminder_after_kill_9_at_several_points(child_db: Chi
         if point == 0:
             worker.wait_started()  # it is now planning, claiming and settling
         else:
-            wait_for(lambda point=point: len(sink.messages) >= point, f"{point} messages")
+
+            def arrived(point: int = point) -> bool:
+                return len(sink.messages) >= point
+
+            wait_for(arrived, f"{point} messages")
         worker.send_signal(signal.SIGKILL)
         worker.wait(STUCK)
         kills += 1
