@@ -58,7 +58,8 @@ class ExerciseFormatError(ValueError):
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads((LIBRARY / "schema.json").read_text())
+    document: dict[str, Any] = json.loads((LIBRARY / "schema.json").read_text())
+    return document
 
 
 def _place(document: Any, path: list[str | int]) -> str:

@@ -248,7 +248,7 @@ def build_world() -> dict[str, Any]:
     """Alice coaches bob (a held session, one to come, homework with progress and an exercise, his journal and
     thinking time, a reflection, an invitation), and carol coaches dan, whose objects nobody here may reach."""
     from legwork.exercises.models import Exercise
-    from legwork.exercises.services import exercise_assign
+    from legwork.exercises.services import exercise_propose
     from legwork.insights.models import Reflection
     from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
 
@@ -269,7 +269,7 @@ def build_world() -> dict[str, Any]:
     make_homework(other, title="Dan's")
     exercise = Exercise.objects.builtins().first()
     assert exercise is not None
-    exercise_assign(exercise=exercise, engagement=engagement, by=alice)
+    exercise_propose(exercise=exercise, engagement=engagement, by=alice)
     AgendaItem.objects.create(engagement=engagement, text="Talk about the interview")
     entry = JournalEntry.objects.create(client=bob, title="Monday", body="Tired but hopeful")
     entry.share(engagement)
