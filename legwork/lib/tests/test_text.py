@@ -34,16 +34,23 @@ def test_every_save_of_a_legwork_model_is_cleaned(alice_bob: Engagement) -> None
     assert (goal.title, goal.description) == ("New job", "line one\nline two")
 
 
-def test_a_lone_surrogate_in_the_api_is_saved_without_it(bob: User, alice_bob: Engagement) -> None:
-    """{"note": "\\ud800"} answered 500: SQLite and PostgreSQL cannot store a lone surrogate."""
+def test_a_lone_surrogate_in_the_api_is_refused_and_a_pair_is_kept(bob: User, alice_bob: Engagement) -> None:
+    """{"note": "\\ud800"} answered 500: SQLite and PostgreSQL cannot store a lone surrogate.
+
+    The API refuses it as malformed JSON text (400) and saves nothing; a proper
+    surrogate pair (an emoji written by json.dumps) is one character and is kept."""
     homework = make_homework(alice_bob)
     _, token = ApiToken.issue(user=bob, name="tests")
     api = Client(headers={"Authorization": f"Bearer {token}"})
-    body = '{"note": "before \\ud800 after \\ud83d\\ude00", "minutes": 5}'
+    body = '{"note": "before \\ud800 after", "minutes": 5}'
+    response = api.post(f"/api/v1/homework/{homework.pk}/progress", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "error" in response.json()
+    assert not ProgressEntry.objects.exists()
+    body = '{"note": "before after \\ud83d\\ude00", "minutes": 5}'
     response = api.post(f"/api/v1/homework/{homework.pk}/progress", data=body, content_type="application/json")
     assert response.status_code == 201
-    assert ProgressEntry.objects.get().note == "before  after 😀"
-    assert response.json()["note"] == "before  after 😀"
+    assert ProgressEntry.objects.get().note == "before after 😀"
 
 
 @pytest.mark.parametrize("name", ["Nia\rJones", "Nia\nBcc: eve@example.com", "Nia\r\nBcc: eve@example.com"])
