@@ -81,6 +81,9 @@ THING_PARAMETERS = {
     "reminder_pk": "reminder",
     "invitation_pk": "invitation",
     "token_pk": "api_token",
+    # The API names its second object `<thing>_id`.
+    "item_id": "agenda_item",
+    "homework_id": "homework",
 }
 
 # Routes whose parameters are not an owned object's id, and why each is safe.
@@ -241,13 +244,18 @@ class Visitor:
         self.api = Client(headers={"Authorization": f"Bearer {token}"})
 
 
+def methods_for(route: Route) -> tuple[str, ...]:
+    """Pages take GET and POST; the API also PATCH, PUT and DELETE (DELETE last: it may remove the object)."""
+    return ("GET", "POST", "PATCH", "PUT", "DELETE") if route.is_api else ("GET", "POST")
+
+
 def _request(route: Route, visitor: Visitor, method: str, ids: dict[str, int]) -> tuple[int, Any]:
     url = route.url(ids)
     if route.is_api:
         if method == "GET":
             response = visitor.api.get(url)
         else:
-            response = visitor.api.post(url, data="{}", content_type="application/json")
+            response = visitor.api.generic(method, url, data="{}", content_type="application/json")
     else:
         response = visitor.browser.get(url) if method == "GET" else visitor.browser.post(url, {})
     return response.status_code, response
@@ -273,7 +281,7 @@ def test_another_coach_and_another_client_get_404(
     if len(route.things) > 1:
         probes += [({**mine, parameter: theirs[parameter]}, {parameter}) for parameter, _ in route.things]
     for name in ("carol", "dan"):
-        for method in ("GET", "POST"):
+        for method in methods_for(route):
             for ids, foreign in probes:
                 expected = _missing(route, visitors[name], method, ids, foreign)
                 status, response = _request(route, visitors[name], method, ids)
@@ -284,6 +292,6 @@ def test_another_coach_and_another_client_get_404(
     answers = {
         (name, method): _request(route, visitors[name], method, theirs)[0]
         for name in ("alice", "bob")
-        for method in ("GET", "POST")
+        for method in methods_for(route)
     }
     assert set(answers.values()) - {404, 405}, f"neither alice nor bob can use {route.pattern}: {answers}"
