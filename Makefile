@@ -23,15 +23,27 @@ $(VENV)/.installed: requirements/dev.txt
 
 install: $(VENV)/.installed
 
-# Debian's Chromium for the browser tests; skipped quietly when it is already there.
+# Debian packages the tests drive for real (a browser, and the servers the tests start on loopback).
+# Each feature adds its own line, with the reason beside it.
+DEBIAN_PACKAGES := chromium
+
+# (reply by email adds its IMAP server here)
+
+# (single sign-on adds what its SAML identity provider needs here)
+
+# (deployment adds its reverse proxy and image tools here)
+
+# Installed when run as root and missing; otherwise the tests that need them say what to install.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "==> Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "==> chromium not found: browser tests will be skipped (apt-get install chromium)"; \
-	  fi; }
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "==> Installing Debian's" $$missing; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	      echo "==> Not installed:" $$missing "(apt-get install them as root; the tests that need them will say so)"; \
+	    fi; \
+	  fi
 
 # Links in invitations, reminders, unsubscribes and printed feeds follow the address served here,
 # for the demo, the worker and the web server alike, unless SITE_ROOT is set.
