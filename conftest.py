@@ -1,7 +1,9 @@
 """Shared test fixtures: the personas and the real parts (SMTP server, browser).
 
 Personas: coach alice with her client bob; coach carol with her client dan;
-and a stranger, eve, who is nobody's coach or client.
+and a stranger, eve, who is nobody's coach or client. Alice owns her practice (every coach
+is a practice of one); olive is an admin of alice's practice and frank a second coach of it:
+neither coaches bob, so neither may see anything of his.
 """
 
 from __future__ import annotations
@@ -98,6 +100,27 @@ def dan(db: Any) -> User:
 @pytest.fixture
 def eve(db: Any) -> User:
     return make_user("eve@example.com", name="Eve Stranger")
+
+
+def join_practice(coach: User, user: User, role: str = "coach") -> User:
+    """Make `user` a coach (or admin) of `coach`'s practice."""
+    from legwork.practice.models import Membership
+    from legwork.practice.services import practice_of
+
+    Membership.objects.create(practice=practice_of(coach).practice, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def olive(alice: User) -> User:
+    """An admin of alice's practice, who coaches none of alice's clients."""
+    return join_practice(alice, make_user("olive@example.com", name="Olive Admin", is_coach=True), "admin")
+
+
+@pytest.fixture
+def frank(alice: User) -> User:
+    """A second coach of alice's practice."""
+    return join_practice(alice, make_user("frank@example.com", name="Frank Coach", is_coach=True))
 
 
 @pytest.fixture

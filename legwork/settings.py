@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "legwork.accounts",
     "legwork.coaching",
     "legwork.homework",
+    # A practice of several coaches, handovers, single sign-on (docs/practice.md).
+    "legwork.practice",
     "legwork.notebook",
     "legwork.exercises",
     "legwork.reminders",

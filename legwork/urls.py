@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("legwork.accounts.urls")),
     path("", include("legwork.coaching.urls")),
     path("", include("legwork.homework.urls")),
+    path("", include("legwork.practice.urls")),
     path("", include("legwork.notebook.urls")),
     path("", include("legwork.exercises.urls")),
     path("", include("legwork.reminders.urls")),

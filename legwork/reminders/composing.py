@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from legwork.coaching.models import Engagement, Session
 from legwork.homework.models import Homework, ProgressEntry
+from legwork.practice.models import Handover
 
 from .models import Kind, Reminder
 from .planning import local_moment
@@ -132,6 +133,16 @@ def compose_homework_answered(reminder: Reminder, now: dt.datetime) -> bool:
     return reminder.homework is not None and reminder.homework.engagement.coach_id == reminder.recipient_id
 
 
+def compose_handover(reminder: Reminder, now: dt.datetime) -> bool:
+    # Its title and link were written when the handover was proposed; nothing to say once it is answered.
+    pk = reminder.dedupe_key.removeprefix("handover:")
+    if not pk.isdigit():
+        return False
+    return Handover.objects.filter(
+        pk=int(pk), status=Handover.Status.PENDING, engagement__client=reminder.recipient
+    ).exists()
+
+
 def compose_digest(reminder: Reminder, now: dt.datetime) -> bool:
     held = list(Reminder.objects.filter(recipient=reminder.recipient, status=Reminder.Status.HELD).order_by("due_at"))
     if not held:
@@ -151,6 +162,7 @@ COMPOSERS: dict[str, Callable[[Reminder, dt.datetime], bool]] = {
     Kind.COACH_DAY: compose_coach_day,
     Kind.HOMEWORK_ANSWERED: compose_homework_answered,
     Kind.DIGEST: compose_digest,
+    Kind.HANDOVER: compose_handover,
 }
 
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 # Who gets the day's email slots first: the day before a session (write your reflection), the coach's day,
 # the midpoint nudge, new homework waiting, a client's answer, thinking time. The digest needs no slot.
 PRIORITY = [
+    # A question only the client can answer, about who coaches them: first.
+    Kind.HANDOVER,
     Kind.BEFORE_SESSION,
     Kind.COACH_DAY,
     Kind.MIDPOINT,

@@ -33,6 +33,8 @@ class Kind(models.TextChoices):
     COACH_DAY = "coach_day", "On a session day: the day's sessions and their briefs"
     HOMEWORK_ANSWERED = "homework_answered", "When a client says “I'm in” or asks for a change"
     DIGEST = "digest", "The weekly digest"
+    # A practice's admin proposes a new coach: the client is asked (legwork/practice).
+    HANDOVER = "handover", "When your practice proposes a new coach"
 
 
 CLIENT_KINDS = [Kind.HOMEWORK_WAITING, Kind.MIDPOINT, Kind.BEFORE_SESSION, Kind.THINKING_TIME]

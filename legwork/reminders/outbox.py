@@ -42,6 +42,7 @@ EMAIL_TEMPLATES = {
     Kind.COACH_DAY: "coach_day",
     Kind.HOMEWORK_ANSWERED: "coach_homework-answered",
     Kind.DIGEST: "digest-weekly",
+    Kind.HANDOVER: "reminder-handover",
 }
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from legwork.coaching.models import Engagement, Session
 from legwork.homework.models import Homework
 from legwork.notebook.models import ThinkingTimeBlock
+from legwork.practice.models import Handover
 
 from .models import Kind, Preferences, Reminder
 from .text import one_line
@@ -245,6 +246,24 @@ def reminder_homework_answered(*, homework: Homework, by: User, now: dt.datetime
                 title=one_line(title),
                 link=homework.get_absolute_url(),
                 dedupe_key=f"homework_answered:{homework.pk}:{homework.status}:{now:%Y%m%d%H%M%S%f}",
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def reminder_handover(*, handover: Handover, now: dt.datetime | None = None) -> None:
+    """Ask the client about a proposed new coach: names and a link only, in their inbox and by email."""
+    title = f"{one_line(handover.to_coach.display_name)} as your coach? Your practice asks"
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                recipient_id=handover.engagement.client_id,
+                kind=Kind.HANDOVER,
+                due_at=now or timezone.now(),
+                title=one_line(title),
+                link=handover.get_absolute_url(),
+                dedupe_key=f"handover:{handover.pk}",
             )
         ],
         ignore_conflicts=True,

@@ -12,8 +12,9 @@ from legwork.homework.signals import (
     homework_proposed,
     session_scheduled,
 )
+from legwork.practice.signals import handover_proposed
 
-from .planning import reminder_homework_answered, reminder_homework_waiting
+from .planning import reminder_handover, reminder_homework_answered, reminder_homework_waiting
 from .tasks import plan_session_reminders
 
 
@@ -31,3 +32,8 @@ def on_homework_answered(sender: Any, homework: Any, by: Any, **kwargs: Any) -> 
 @receiver(session_scheduled)
 def on_session_scheduled(sender: Any, session: Any, by: Any = None, **kwargs: Any) -> None:
     plan_session_reminders.enqueue(session.pk)
+
+
+@receiver(handover_proposed)
+def on_handover_proposed(sender: Any, handover: Any, by: Any, **kwargs: Any) -> None:
+    reminder_handover(handover=handover)

@@ -9,12 +9,13 @@ Which object a parameter names is data, not code: a parameter called `<thing>_pk
 the path segment just before it (SEGMENTS: `sessions/<pk>/` is a session). A new route
 under a known segment or with a known parameter is probed with no change here.
 
-For each route, alice's and bob's objects are fetched by carol (another coach) and dan
-(another client), GET and POST: each answer is the one the same request gets with their
-ids missing — 404, or 405 when the route never takes that method, or 403 when a client
-asks for a coach's action (refused before their object is read) — and API 404s are JSON. Where a route
-names two objects, each is also swapped for one of the prober's own (carol's session
-with alice's agenda item). Last, alice or bob gets something other than 404 and 405
+For each route, alice's and bob's objects are fetched by carol (another coach), dan
+(another client), olive (an admin of alice's practice) and frank (a second coach of it), GET and
+POST (the practice's admin pages, which olive may use, by carol, dan and frank): each answer is
+the one the same request gets with their ids missing — 404, or 405 when the route never takes
+that method, or 403 when a client asks for a coach's action (refused before their object is
+read) — and API 404s are JSON. Where a route names two objects, each is also swapped for one of
+the prober's own (carol's session with alice's agenda item). Last, alice or bob gets something other than 404 and 405
 from it, so the probe used a real object of the right kind.
 """
 
@@ -33,7 +34,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from conftest import make_engagement, make_progress, make_session, make_user
+from conftest import join_practice, make_engagement, make_progress, make_session, make_user
 from legwork.accounts.models import User
 from legwork.api.models import ApiToken
 from legwork.coaching.models import AgendaItem, Engagement, Goal
@@ -42,6 +43,8 @@ from legwork.exercises.models import Exercise
 from legwork.exercises.services import exercise_propose
 from legwork.insights.models import Reflection
 from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
+from legwork.practice.models import Membership
+from legwork.practice.services import coach_invite, handover_propose, practice_of
 from legwork.reminders.models import Kind, Reminder
 
 # The object a plain `pk` names, by the path segment before it.
@@ -65,6 +68,7 @@ SEGMENTS = {
     "invitations": "invitation",
     "api-tokens": "api_token",
     "tokens": "api_token",
+    "handovers": "handover",
 }
 # The object a named parameter names, wherever it appears.
 THING_PARAMETERS = {
@@ -81,6 +85,11 @@ THING_PARAMETERS = {
     "reminder_pk": "reminder",
     "invitation_pk": "invitation",
     "token_pk": "api_token",
+    # The practice's admin pages: reached by the practice's admins alone (the world's coach owns it).
+    "member_pk": "member",
+    "coach_invitation_pk": "coach_invitation",
+    "handover_engagement_pk": "handover_engagement",
+    "handover_pk": "practice_handover",
     # The API names its second object `<thing>_id`.
     "item_id": "agenda_item",
     "homework_id": "homework",
@@ -89,6 +98,7 @@ THING_PARAMETERS = {
 # Routes whose parameters are not an owned object's id, and why each is safe.
 ALLOWED = {
     "join": "an invitation's secret token: whoever holds the link may accept it (coaching/tests)",
+    "practice_join": "a coach invitation's secret token, for the invited address alone (practice/tests)",
     "join_setup": "an invitation's token signed for the invited address, mailed there alone (coaching/tests)",
     "reminders_unsubscribe": "a signed token from an email, used signed out (reminders/tests)",
     "calendar_feed_ics": "a calendar feed's secret, revocable token, read without a session (reminders/tests)",
@@ -173,8 +183,13 @@ def test_every_route_with_a_parameter_is_probed_or_allowed_with_a_reason() -> No
     assert len(PROBED) >= 40  # the walk found the app's routes, not an empty URLconf
 
 
-def build_world(coach: User, client: User, engagement: Engagement) -> dict[str, Model]:
-    """One object of every kind a route can name, belonging to this coach and client."""
+# Things only the practice's admins reach: olive, an admin of alice's practice, may; the others probe.
+ADMIN_THINGS = {"member", "coach_invitation", "handover_engagement", "practice_handover"}
+
+
+def build_world(coach: User, client: User, engagement: Engagement, colleague: User) -> dict[str, Model]:
+    """One object of every kind a route can name, belonging to this coach and client (and the coach's
+    practice, where `colleague` is a second coach)."""
     now = timezone.now()
     goal = Goal.objects.create(engagement=engagement, title="A role with more autonomy")
     last = make_session(engagement, at=now - dt.timedelta(days=7), status="held")
@@ -190,7 +205,17 @@ def build_world(coach: User, client: User, engagement: Engagement) -> dict[str, 
     entry.share(engagement)
     invitation, _ = invitation_create(coach=coach, email=f"next-{coach.pk}@example.com", send_email=False)
     api_token, _ = ApiToken.issue(user=coach, name="laptop")
+    practice = practice_of(coach).practice
+    coach_invitation, _ = coach_invite(
+        practice=practice, email=f"coach-{coach.pk}@example.com", role="coach", by=coach, send_email=False
+    )
+    handover = handover_propose(engagement=engagement, to_coach=colleague, by=coach)
     return {
+        "member": Membership.objects.get(user=colleague),
+        "coach_invitation": coach_invitation,
+        "handover_engagement": engagement,
+        "practice_handover": handover,
+        "handover": handover,
         "engagement": engagement,
         "goal": goal,
         "session": session,
@@ -216,11 +241,15 @@ def build_world(coach: User, client: User, engagement: Engagement) -> dict[str, 
 
 @pytest.fixture
 def people(db: Any) -> dict[str, User]:
+    alice, carol = make_user("alice@example.com", is_coach=True), make_user("carol@example.com", is_coach=True)
     return {
-        "alice": make_user("alice@example.com", is_coach=True),
+        "alice": alice,
         "bob": make_user("bob@example.com"),
-        "carol": make_user("carol@example.com", is_coach=True),
+        "carol": carol,
         "dan": make_user("dan@example.com"),
+        "olive": join_practice(alice, make_user("olive@example.com", is_coach=True), "admin"),
+        "frank": join_practice(alice, make_user("frank@example.com", is_coach=True)),
+        "cora": join_practice(carol, make_user("cora@example.com", is_coach=True)),
     }
 
 
@@ -229,8 +258,8 @@ def worlds(people: dict[str, User]) -> dict[str, dict[str, Model]]:
     alice_bob = make_engagement(people["alice"], people["bob"])
     carol_dan = make_engagement(people["carol"], people["dan"])
     return {
-        "alice": build_world(people["alice"], people["bob"], alice_bob),
-        "carol": build_world(people["carol"], people["dan"], carol_dan),
+        "alice": build_world(people["alice"], people["bob"], alice_bob, people["frank"]),
+        "carol": build_world(people["carol"], people["dan"], carol_dan, people["cora"]),
     }
 
 
@@ -280,7 +309,9 @@ def test_another_coach_and_another_client_get_404(
     probes = [(theirs, set(theirs))]
     if len(route.things) > 1:
         probes += [({**mine, parameter: theirs[parameter]}, {parameter}) for parameter, _ in route.things]
-    for name in ("carol", "dan"):
+    admin_route = any(thing in ADMIN_THINGS for _, thing in route.things)
+    probers = ("carol", "dan", "frank") if admin_route else ("carol", "dan", "olive", "frank")
+    for name in probers:
         for method in methods_for(route):
             for ids, foreign in probes:
                 expected = _missing(route, visitors[name], method, ids, foreign)

@@ -82,14 +82,24 @@ def test_every_operation_with_an_id_is_probed_here() -> None:
     assert {operation.path.split("/")[1] for operation in WITH_IDS} <= prefixes
 
 
-def test_another_coach_gets_404_for_everything_of_alices(world: World, carol: User, carol_dan: Engagement) -> None:
+@pytest.mark.parametrize("who", ["carol", "olive", "frank"])
+def test_another_coach_gets_404_for_everything_of_alices(
+    world: World, carol: User, carol_dan: Engagement, olive: User, frank: User, who: str
+) -> None:
+    """Carol coaches elsewhere; olive is an admin of alice's practice and frank a second coach of it:
+    being in the same practice opens nothing of a colleague's clients."""
     before = snapshot(world)
-    client = token_client(carol)
+    client = token_client({"carol": carol, "olive": olive, "frank": frank}[who])
     for operation in WITH_IDS:
         response = probe(client, world, operation)
-        assert response.status_code == 404, f"carol: {operation.method} {operation.path} → {response.status_code}"
+        assert response.status_code == 404, f"{who}: {operation.method} {operation.path} → {response.status_code}"
         assert response.json() == {"error": "Not found."}
     assert snapshot(world) == before
+    # Nor do the lists: none of bob's content in anything they can list.
+    for url in ("/api/v1/engagements", "/api/v1/journal", "/api/v1/exercises"):
+        body = client.get(url).content.decode()
+        assert "canary" not in body, (who, url)
+        assert "Call Dana" not in body, (who, url)
 
 
 @pytest.mark.parametrize("who", ["dan", "eve"])

@@ -1,0 +1,106 @@
+"""What an admin sees of their practice: each coach's caseload size and activity, and the practice's
+follow-through in aggregate. Counts only: no client's name beside any content, no content at all.
+
+Each is one query however many coaches and clients the practice has (the tests count them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from legwork.coaching.models import Engagement, Session
+from legwork.homework.models import Homework, Outcome, ProgressEntry
+
+from .models import Membership, Practice
+
+ACTIVITY_DAYS = 30
+FOLLOW_THROUGH_DAYS = 90
+
+
+def _count(queryset: QuerySet[Engagement] | QuerySet[Session] | QuerySet[Homework], by: str) -> Subquery:
+    return Subquery(queryset.order_by().values(by).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
+
+
+def roster(practice: Practice, now: dt.datetime | None = None) -> QuerySet[Membership]:
+    """The practice's coaches, each with `clients` (current engagements), `sessions_held` and `homework_agreed`
+    in the last 30 days, and `last_session_at` (the last session held). One query."""
+    since = (now or timezone.now()) - dt.timedelta(days=ACTIVITY_DAYS)
+    coach = OuterRef("user_id")
+    return (
+        Membership.objects.filter(practice=practice)
+        .select_related("user")
+        .annotate(
+            clients=Coalesce(_count(Engagement.objects.current().filter(coach=coach), "coach"), 0),
+            sessions_held=Coalesce(
+                _count(
+                    Session.objects.filter(
+                        engagement__coach=coach, status=Session.Status.HELD, scheduled_at__gte=since
+                    ),
+                    "engagement__coach",
+                ),
+                0,
+            ),
+            homework_agreed=Coalesce(
+                _count(Homework.objects.filter(engagement__coach=coach, created_at__gte=since), "engagement__coach"), 0
+            ),
+            last_session_at=Subquery(
+                Session.objects.filter(engagement__coach=coach, status=Session.Status.HELD)
+                .order_by()
+                .values("engagement__coach")
+                .annotate(last=Max("scheduled_at"))
+                .values("last")[:1]
+            ),
+        )
+        .order_by("deactivated_at", "role", "user__name", "user__email")
+    )
+
+
+@dataclass(frozen=True)
+class FollowThrough:
+    reviewed: int
+    done: int
+    partly: int
+    not_done: int
+    dropped: int
+    clients: int
+    clients_active: int
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Done of the reviewed homework, dropped left out: the definition of `insights.metrics.completion`."""
+        counted = self.reviewed - self.dropped
+        return self.done / counted if counted else None
+
+    @property
+    def active_share(self) -> float | None:
+        return self.clients_active / self.clients if self.clients else None
+
+
+def follow_through(practice: Practice, now: dt.datetime | None = None) -> FollowThrough:
+    """The practice's follow-through over the last 90 days, summed over every coach. Two queries."""
+    now = now or timezone.now()
+    outcomes = Homework.objects.filter(
+        engagement__coach__membership__practice=practice,
+        reviewed_at__gte=now - dt.timedelta(days=FOLLOW_THROUGH_DAYS),
+    ).aggregate(
+        reviewed=Count("pk", filter=~Q(outcome="")),
+        done=Count("pk", filter=Q(outcome=Outcome.DONE)),
+        partly=Count("pk", filter=Q(outcome=Outcome.PARTLY)),
+        not_done=Count("pk", filter=Q(outcome=Outcome.NOT_DONE)),
+        dropped=Count("pk", filter=Q(outcome=Outcome.DROPPED)),
+    )
+    recent = ProgressEntry.objects.filter(
+        engagement=OuterRef("pk"), written_at__gte=now - dt.timedelta(days=14)
+    ).values("pk")[:1]
+    clients = (
+        Engagement.objects.current()
+        .filter(coach__membership__practice=practice)
+        .annotate(active=Subquery(recent))
+        .aggregate(clients=Count("pk"), clients_active=Count("pk", filter=Q(active__isnull=False)))
+    )
+    return FollowThrough(**outcomes, **clients)
