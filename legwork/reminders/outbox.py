@@ -43,6 +43,8 @@ EMAIL_TEMPLATES = {
     Kind.HOMEWORK_ANSWERED: "coach_homework-answered",
     Kind.DIGEST: "digest-weekly",
     Kind.HANDOVER: "reminder-handover",
+    Kind.THREAD: "thread-message",
+    Kind.ACKNOWLEDGED: "acknowledged",
 }
 
 
@@ -58,6 +60,9 @@ def render_outbox(reminder: Reminder) -> OutboxMessage:
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
     }
+    if reminder.reply_to:
+        # A thread email: a reply goes to the recipient's own signed address (see conversation/replies.py).
+        headers["Reply-To"] = reminder.reply_to
     context = {
         "reminder": reminder,
         "recipient": recipient,

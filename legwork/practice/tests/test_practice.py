@@ -17,6 +17,7 @@ from conftest import PASSWORD, join_practice, make_engagement, make_homework, ma
 from legwork.accounts.models import User
 from legwork.coaching.models import Engagement
 from legwork.homework.models import Homework, Outcome
+from legwork.conversation.models import Message
 from legwork.insights.metrics import completion
 from legwork.insights.models import Reflection
 from legwork.notebook.models import JournalEntry
@@ -24,7 +25,13 @@ from legwork.practice.models import CoachInvitation, Membership, Practice
 from legwork.practice.roster import follow_through
 from legwork.practice.services import coach_invite, practice_of
 
-CANARIES = ["canary-journal-91c2", "canary-private-77aa", "canary-reflection-3d0e", "canary-progress-5b1f"]
+CANARIES = [
+    "canary-journal-91c2",
+    "canary-private-77aa",
+    "canary-reflection-3d0e",
+    "canary-progress-5b1f",
+    "canary-thread-c4e8",
+]
 
 
 def signed_in(user: User) -> Client:
@@ -40,6 +47,7 @@ def fill_with_content(engagement: Engagement) -> None:
     upcoming = make_session(engagement, at=now + dt.timedelta(days=4))
     homework = make_homework(engagement, title="Call Dana", agreed_in=held, status=Homework.Status.CONFIRMED)
     make_progress(homework, note=CANARIES[3])
+    Message.objects.create(homework=homework, engagement=engagement, author=engagement.client, body=CANARIES[4])
     Reflection.objects.create(session=upcoming, what_i_did=CANARIES[2])
     entry = JournalEntry.objects.create(client=engagement.client, title="Shared", body=CANARIES[0])
     entry.share(engagement)
