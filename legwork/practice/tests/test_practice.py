@@ -16,8 +16,8 @@ from django.utils import timezone
 from conftest import PASSWORD, join_practice, make_engagement, make_homework, make_progress, make_session, make_user
 from legwork.accounts.models import User
 from legwork.coaching.models import Engagement
-from legwork.homework.models import Homework, Outcome
 from legwork.conversation.models import Message
+from legwork.homework.models import Homework, Outcome
 from legwork.insights.metrics import completion
 from legwork.insights.models import Reflection
 from legwork.notebook.models import JournalEntry
