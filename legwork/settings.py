@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "legwork.insights",
     "legwork.api",
     "legwork.exports",
+    "legwork.ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -114,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a request is timed whole (legwork/ops/metrics.py).
+    "legwork.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -345,3 +348,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Running it for real (issue 17, legwork/ops): health page, metrics, backups.
+# /health/ answers 503 when no worker finished a pass for this long, or a due email or reminder waits longer.
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 300)
+HEALTH_BACKLOG_MAX_AGE = env_int("HEALTH_BACKLOG_MAX_AGE", 900)
+# /metrics answers only a scraper sending "Authorization: Bearer <METRICS_TOKEN>"; unset, it does not exist.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Load balancers probe the health pages over plain HTTP: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# `manage.py backup` writes here and keeps this many of the newest backups.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
