@@ -153,6 +153,8 @@ TEMPLATES = [
             ],
             # {% load panels %}: how a higher app adds a part to a lower app's page (legwork/lib/panels.py).
             "libraries": {"panels": "legwork.lib.panels"},
+            # Relative times in plain words, `{{ when|ago }}`, in every template (legwork/lib/relative.py).
+            "builtins": ["legwork.lib.relative"],
         },
     },
 ]
