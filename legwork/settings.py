@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Phone (issue 15): every signed-in session recorded per person, listed and revocable as a "device".
+    "allauth.usersessions",
+    "django.contrib.humanize",  # allauth's own sessions page (/accounts/sessions/) needs it
 ]
 
 MIDDLEWARE = [
@@ -244,6 +247,21 @@ ACCOUNT_RATE_LIMITS = {
 # say, in X-Forwarded-For, which address it forwards for. Loopback by default, for
 # a proxy on the same machine (a Unix socket counts as loopback).
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Phone (issue 15): sign in without a password, by a one-time code emailed to the address.
+# The code lives three minutes and takes three tries; asking for one
+# is limited per address and per client address like a failed sign-in.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 180
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# Six digits: a phone offers its number pad, and three tries at a million codes is a 1-in-333,333 guess.
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_RATE_LIMITS["request_login_code"] = "20/m/ip,3/m/key,10/h/key"
+# On one's own phone a sign-in lasts 30 days ("remember me" ticked, or a code sign-in); unticked,
+# on a shared computer, it ends when the browser closes. Each sign-in is a row of allauth's
+# usersessions, listed on /profile/devices/. Activity is not tracked: that would be a write on
+# every request.
+SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 30) * 24 * 3600
+USERSESSIONS_TRACK_ACTIVITY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legwork"
 
