@@ -14,6 +14,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from legwork.lib.heartbeat import BEAT_EVERY, worker_beat
 from legwork.lib.jobs import jobs_run
 
 from .delivery import DEFAULT_LEASE, outbox_send, send_allowance
@@ -40,6 +41,8 @@ class WorkerLoop:
     # Reminders settled per transaction when smaller than `batch`, after lost database connections.
     settle_batch: int = 0
     last_steps: dt.datetime | None = None
+    # When this worker last said it is alive (the health page reads it; legwork/lib/heartbeat.py).
+    last_beat: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         # One message may take up to the SMTP timeout; the lease must outlast it or two workers could send it.
@@ -99,6 +102,7 @@ class WorkerLoop:
         if not self.stopping() and (self.last_steps is None or now - self.last_steps >= STEPS_EVERY):
             self.last_steps = now
             work += self._other_steps()
+        self._beat()
         return work
 
     def _other_steps(self) -> int:
@@ -109,3 +113,9 @@ class WorkerLoop:
             except Exception:
                 logger.exception("%s failed; it runs again in %s", path, STEPS_EVERY)
         return done
+
+    def _beat(self) -> None:
+        now = timezone.now()
+        if self.last_beat is None or now - self.last_beat >= BEAT_EVERY:
+            worker_beat.send(sender=type(self), worker=self.worker, at=now)
+            self.last_beat = now
