@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "legwork.exercises",
     "legwork.reminders",
     "legwork.insights",
+    # Quality at review, check-ins, selves to steps (issue 14): above insights, below the API and exports.
+    "legwork.quality",
     "legwork.api",
     "legwork.exports",
     "django.contrib.admin",
