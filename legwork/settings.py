@@ -98,7 +98,8 @@ INSTALLED_APPS = [
     "legwork.exercises",
     "legwork.reminders",
     "legwork.insights",
-    # Quality at review, check-ins, selves to steps (issue 14): above insights, below the API and exports.
+    "legwork.conversation",
+    # Quality at review, check-ins, selves to steps (issue 14): beside conversation, below the API and exports.
     "legwork.quality",
     "legwork.api",
     "legwork.exports",
@@ -151,6 +152,8 @@ TEMPLATES = [
             ],
             # {% load panels %}: how a higher app adds a part to a lower app's page (legwork/lib/panels.py).
             "libraries": {"panels": "legwork.lib.panels"},
+            # Relative times in plain words, `{{ when|ago }}`, in every template (legwork/lib/relative.py).
+            "builtins": ["legwork.lib.relative"],
         },
     },
 ]
@@ -347,3 +350,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Reply by email (legwork.conversation.replies): thread emails carry a signed reply address on this
+# mailbox (plus-addressing, e.g. replies+<token>@example.org); the worker reads it over IMAP.
+# Empty REPLY_ADDRESS: thread emails have no reply address, and replying by email is off.
+REPLY_ADDRESS = env_str("REPLY_ADDRESS")
+REPLY_MAX_AGE_DAYS = env_int("REPLY_MAX_AGE_DAYS", 60)
+IMAP_HOST = env_str("IMAP_HOST")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_USER = env_str("IMAP_USER")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD")
+IMAP_SSL = env_bool("IMAP_SSL", True)
+IMAP_MAILBOX = env_str("IMAP_MAILBOX", "INBOX")
+IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)
