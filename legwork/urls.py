@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("legwork.quality.urls")),  # quality, check-ins, steps (issue 14)
     path("", include("legwork.exports.urls")),
     path("", include("legwork.api.urls")),
+    # Running it for real: health page and Prometheus metrics (issue 17).
+    path("", include("legwork.ops.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,7 @@
 """The layers of docs/architecture.md, enforced: an app uses only the apps below it.
 
     lib → accounts → coaching → homework → (notebook, exercises) → (reminders, insights)
-        → (conversation, quality) → (exports, api) → bench
+        → (conversation, quality) → (exports, api) → ops → bench
 
 An app may import from apps to its left and from `lib`; apps on the same level do not import each
 other; `lib` imports no app; `bench` and the project modules (`legwork/urls.py`, `settings.py`,
@@ -34,6 +34,7 @@ LAYERS = [
     ["reminders", "insights"],
     ["conversation", "quality"],
     ["exports", "api"],
+    ["ops"],
     ["bench"],
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
