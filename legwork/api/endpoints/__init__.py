@@ -2,6 +2,6 @@
 
 from legwork.api.router import router
 
-from . import coaching, exercises, loop, notebook, people
+from . import coaching, conversation, exercises, loop, notebook, people
 
-__all__ = ["coaching", "exercises", "loop", "notebook", "people", "router"]
+__all__ = ["coaching", "conversation", "exercises", "loop", "notebook", "people", "router"]
