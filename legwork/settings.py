@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "legwork.reminders",
     "legwork.insights",
     "legwork.conversation",
+    # Quality at review, check-ins, selves to steps (issue 14): beside conversation, below the API and exports.
+    "legwork.quality",
     "legwork.api",
     "legwork.exports",
     "legwork.ops",

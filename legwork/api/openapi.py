@@ -39,8 +39,9 @@ def schemas() -> dict[str, Schema]:
     from legwork.homework.serialise import SCHEMAS as HOMEWORK
     from legwork.insights.serialise import SCHEMAS as INSIGHTS
     from legwork.notebook.serialise import SCHEMAS as NOTEBOOK
+    from legwork.quality.serialise import SCHEMAS as QUALITY
 
-    from .endpoints import coaching, exercises, loop, notebook, people
+    from .endpoints import coaching, exercises, loop, notebook, people, quality
 
     return {
         "Error": ERROR,
@@ -50,11 +51,13 @@ def schemas() -> dict[str, Schema]:
         **EXERCISES,
         **INSIGHTS,
         **CONVERSATION,
+        **QUALITY,
         **people.SCHEMAS,
         **coaching.SCHEMAS,
         **loop.SCHEMAS,
         **notebook.SCHEMAS,
         **exercises.SCHEMAS,
+        **quality.SCHEMAS,
     }
 
 
