@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("legwork.conversation.urls")),  # threads and acknowledgements
     path("", include("legwork.exports.urls")),
     path("", include("legwork.api.urls")),
+    path("", include("legwork.phone.urls")),  # the manifest and service worker at the site root
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,7 +33,7 @@ LAYERS = [
     ["notebook", "exercises"],
     ["reminders", "insights"],
     ["conversation"],
-    ["exports", "api"],
+    ["exports", "api", "phone"],
     ["bench"],
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
