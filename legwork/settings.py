@@ -99,9 +99,12 @@ INSTALLED_APPS = [
     "legwork.reminders",
     "legwork.insights",
     "legwork.conversation",
+    # Quality at review, check-ins, selves to steps (issue 14): beside conversation, below the API and exports.
+    "legwork.quality",
     "legwork.api",
     "legwork.exports",
     "legwork.phone",
+    "legwork.ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -119,6 +122,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a request is timed whole (legwork/ops/metrics.py).
+    "legwork.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -382,3 +387,17 @@ IMAP_PASSWORD = env_str("IMAP_PASSWORD")
 IMAP_SSL = env_bool("IMAP_SSL", True)
 IMAP_MAILBOX = env_str("IMAP_MAILBOX", "INBOX")
 IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)
+# Periodic work the worker runs besides reminders (see reminders/worker.py): reading the reply mailbox.
+WORKER_STEPS = ["legwork.conversation.replies.replies_poll"]
+
+# Running it for real (issue 17, legwork/ops): health page, metrics, backups.
+# /health/ answers 503 when no worker finished a pass for this long, or a due email or reminder waits longer.
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 300)
+HEALTH_BACKLOG_MAX_AGE = env_int("HEALTH_BACKLOG_MAX_AGE", 900)
+# /metrics answers only a scraper sending "Authorization: Bearer <METRICS_TOKEN>"; unset, it does not exist.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Load balancers probe the health pages over plain HTTP: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# `manage.py backup` writes here and keeps this many of the newest backups.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
