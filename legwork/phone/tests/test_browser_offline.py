@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import make_homework
 from legwork.homework.models import ProgressEntry
@@ -28,7 +29,12 @@ def controlled(page: Any) -> None:
     """Wait for the service worker, then reload so it controls (and caches) the page."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Polled from here: wait_for_function compiles its predicate in the page, which the CSP forbids.
+    for _ in range(100):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the service worker never took control of the page")
 
 
 def test_two_entries_and_a_draft_written_offline_arrive_once(open_browser: Any, alice_bob: Any) -> None:
@@ -47,7 +53,7 @@ def test_two_entries_and_a_draft_written_offline_arrive_once(open_browser: Any, 
     page.click(f"#homework-{homework.pk} button:has-text('Log progress')")
     page.wait_for_selector("#phone-pending li")
     page.click(f"#homework-{homework.pk} button:has-text('15 min')")
-    page.wait_for_function("document.querySelectorAll('#phone-pending li').length === 2")
+    expect(page.locator("#phone-pending li")).to_have_count(2)
     assert page.locator("#offline-banner").is_visible()
     tab.screenshot("waiting-to-send")
 
