@@ -112,7 +112,9 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict[str, A
             context["agenda_form"] = AgendaItemForm(data)
             context["agenda_form"].is_valid()
     # The wrap-up is open once the session starts, until homework is agreed in it; "Add more" opens it again.
-    wrap_up_open = has_started and (not agreed_here or wrap_up_kept or request.GET.get("more") == "1")
+    # (A carried-over homework is agreed here by the review, not by the wrap-up.)
+    wrapped_up = any(item.carried_from_id is None for item in agreed_here)
+    wrap_up_open = has_started and (not wrapped_up or wrap_up_kept or request.GET.get("more") == "1")
     one_at_a_time = request.GET.get("one") == "1"
     rows = [(item, review_forms.get(item.pk)) for item in to_review]
     context.update(
@@ -289,6 +291,11 @@ def _go(request: AuthedHttpRequest, url: str) -> HttpResponse:
 
 
 def _done(request: AuthedHttpRequest, session: Session, anchor: str, one: bool = False) -> HttpResponse:
+    if request.htmx:
+        # Back on the same page: a redirect to it would only move to its #anchor, so htmx reloads it instead.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     return _go(request, session.get_absolute_url() + ("?one=1" if one else "") + f"#{anchor}")
 
 
