@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from legwork.coaching.access import get_session_for_user, require_coach
 from legwork.coaching.forms import AgendaItemForm, PrivateNotesForm, SessionStatusForm, SharedNotesForm
@@ -222,7 +223,7 @@ def agenda_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@post_only_page
+@require_POST
 def agenda_item_resolve(request: AuthedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     require_coach(session.engagement, request.user)
@@ -234,7 +235,6 @@ def agenda_item_resolve(request: AuthedHttpRequest, pk: int, item_pk: int) -> Ht
 
 
 @login_required
-@post_only_page
 def homework_review(request: AuthedHttpRequest, pk: int, homework_pk: int) -> HttpResponse:
     """Give one homework its outcome during the session (coach's screen, used live).
 
@@ -246,6 +246,8 @@ def homework_review(request: AuthedHttpRequest, pk: int, homework_pk: int) -> Ht
     homework = get_homework_for_user(request.user, homework_pk)
     if homework.engagement_id != session.engagement_id:
         raise Http404("No such homework in this session.")
+    if request.method != "POST":
+        return _page(session)  # a reload of the form's address goes back to the page, never a 405
     one = request.POST.get("one") == "1"
     try:
         homework.require_open()
