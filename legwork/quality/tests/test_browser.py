@@ -106,6 +106,7 @@ def test_a_check_in_answered_in_two_reflections_is_charted(
     client.assert_accessible()
     look(client, "reflection-check-in")
 
+    assert session is not None
     coach.page.goto(f"/sessions/{session.pk}/brief/")
     chart = coach.page.get_by_role("img", name="Check-ins across sessions")
     assert chart.is_visible()

@@ -18,4 +18,5 @@ def test_the_demo_has_a_client_whose_done_homework_is_of_little_use_and_one_whos
     confidence = next(s for s in check_in_series(steady) if s.question.startswith("Confidence"))
     values = [value for _, value in confidence.points]
     assert len(values) >= 3
-    assert values == sorted(values) and values[-1] > values[0]
+    assert values == sorted(values)
+    assert values[-1] > values[0]
