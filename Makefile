@@ -27,7 +27,7 @@ install: $(VENV)/.installed
 # Each feature adds its own line, with the reason beside it.
 DEBIAN_PACKAGES := chromium
 
-# (reply by email adds its IMAP server here)
+DEBIAN_PACKAGES += dovecot-imapd  # reply by email: the IMAP server its tests start
 
 # (single sign-on adds what its SAML identity provider needs here)
 

@@ -98,8 +98,10 @@ INSTALLED_APPS = [
     "legwork.exercises",
     "legwork.reminders",
     "legwork.insights",
+    "legwork.conversation",
     "legwork.api",
     "legwork.exports",
+    "legwork.ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -111,9 +113,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Phone (issue 15): every signed-in session recorded per person, listed and revocable as a "device".
+    "allauth.usersessions",
+    "django.contrib.humanize",  # allauth's own sessions page (/accounts/sessions/) needs it
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a request is timed whole (legwork/ops/metrics.py).
+    "legwork.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -149,6 +156,8 @@ TEMPLATES = [
             ],
             # {% load panels %}: how a higher app adds a part to a lower app's page (legwork/lib/panels.py).
             "libraries": {"panels": "legwork.lib.panels"},
+            # Relative times in plain words, `{{ when|ago }}`, in every template (legwork/lib/relative.py).
+            "builtins": ["legwork.lib.relative"],
         },
     },
 ]
@@ -238,6 +247,21 @@ ACCOUNT_RATE_LIMITS = {
 # say, in X-Forwarded-For, which address it forwards for. Loopback by default, for
 # a proxy on the same machine (a Unix socket counts as loopback).
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Phone (issue 15): sign in without a password, by a one-time code emailed to the address.
+# The code lives three minutes and takes three tries; asking for one
+# is limited per address and per client address like a failed sign-in.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 180
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# Six digits: a phone offers its number pad, and three tries at a million codes is a 1-in-333,333 guess.
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_RATE_LIMITS["request_login_code"] = "20/m/ip,3/m/key,10/h/key"
+# On one's own phone a sign-in lasts 30 days ("remember me" ticked, or a code sign-in); unticked,
+# on a shared computer, it ends when the browser closes. Each sign-in is a row of allauth's
+# usersessions, listed on /profile/devices/. Activity is not tracked: that would be a write on
+# every request.
+SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 30) * 24 * 3600
+USERSESSIONS_TRACK_ACTIVITY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legwork"
 
@@ -345,3 +369,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Reply by email (legwork.conversation.replies): thread emails carry a signed reply address on this
+# mailbox (plus-addressing, e.g. replies+<token>@example.org); the worker reads it over IMAP.
+# Empty REPLY_ADDRESS: thread emails have no reply address, and replying by email is off.
+REPLY_ADDRESS = env_str("REPLY_ADDRESS")
+REPLY_MAX_AGE_DAYS = env_int("REPLY_MAX_AGE_DAYS", 60)
+IMAP_HOST = env_str("IMAP_HOST")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_USER = env_str("IMAP_USER")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD")
+IMAP_SSL = env_bool("IMAP_SSL", True)
+IMAP_MAILBOX = env_str("IMAP_MAILBOX", "INBOX")
+IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)
+
+# Running it for real (issue 17, legwork/ops): health page, metrics, backups.
+# /health/ answers 503 when no worker finished a pass for this long, or a due email or reminder waits longer.
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 300)
+HEALTH_BACKLOG_MAX_AGE = env_int("HEALTH_BACKLOG_MAX_AGE", 900)
+# /metrics answers only a scraper sending "Authorization: Bearer <METRICS_TOKEN>"; unset, it does not exist.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Load balancers probe the health pages over plain HTTP: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# `manage.py backup` writes here and keeps this many of the newest backups.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)

@@ -12,8 +12,11 @@ urlpatterns = [
     path("", include("legwork.exercises.urls")),
     path("", include("legwork.reminders.urls")),
     path("", include("legwork.insights.urls")),
+    path("", include("legwork.conversation.urls")),  # threads and acknowledgements
     path("", include("legwork.exports.urls")),
     path("", include("legwork.api.urls")),
+    # Running it for real: health page and Prometheus metrics (issue 17).
+    path("", include("legwork.ops.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,3 +21,34 @@ def password_confirm(*, request: HttpRequest, user: User, password: str) -> bool
     """
     found = get_adapter(request).authenticate(request, email=user.email, password=password)
     return found is not None and found.pk == user.pk
+
+
+def devices_end(*, user: User, keep: str | None) -> int:
+    """Sign `user` out everywhere but the session `keep` (this browser); how many sign-ins ended."""
+    from allauth.usersessions.models import UserSession
+
+    ended = 0
+    for session in UserSession.objects.filter(user=user).exclude(session_key=keep or ""):
+        session.end()
+        ended += 1
+    return ended
+
+
+# The few names a person recognises their own phone or browser by, in the order to look for them
+# (Edge and Chrome on Android both say "Chrome"; every browser on an iPhone says "Safari").
+_BROWSERS = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+_SYSTEMS = [
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Mac OS X", "Mac"),
+    ("Windows", "Windows"),
+    ("Linux", "Linux"),
+]
+
+
+def describe_device(user_agent: str) -> str:
+    """'Chrome on Android', from a User-Agent header; 'A browser' when it says nothing we know."""
+    browser = next((name for token, name in _BROWSERS if token in user_agent), "A browser")
+    system = next((name for token, name in _SYSTEMS if token in user_agent), "")
+    return f"{browser} on {system}" if system else browser

@@ -164,6 +164,13 @@ class Homework(models.Model):
         self.change_note = note
         self.save(update_fields=["status", "change_note"])
 
+    def keep_as_proposed(self) -> None:
+        """The coach keeps the homework as it was after a change request: back to the client for "I'm in"."""
+        self.require_open()
+        self.status = self.Status.PROPOSED
+        self.change_note = ""
+        self.save(update_fields=["status", "change_note"])
+
     def record_outcome(self, *, outcome: str, reason: str, decision: str, note: str, session: Session | None) -> None:
         """Give the homework its outcome. Not done needs a reason and a decision; the rules hold for every caller."""
         if outcome not in Outcome.values:

@@ -201,7 +201,8 @@ def thinking_time(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
     blocks = list(ThinkingTimeBlock.objects.visible_to(request.user))
     active = [block for block in blocks if block.active]
-    form = BlockForm(request.POST or None, initial={"timezone": request.user.timezone, "days": ["SA"]})
+    # No day is ticked for the client: a preselected one joins whatever days they tick (issue 12).
+    form = BlockForm(request.POST or None, initial={"timezone": request.user.timezone})
     if request.method == "POST" and form.is_valid():
         form.instance.client = request.user
         form.save()

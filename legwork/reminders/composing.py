@@ -15,7 +15,7 @@ from django.urls import reverse
 from legwork.coaching.models import Engagement, Session
 from legwork.homework.models import Homework, ProgressEntry
 
-from .models import Kind, Reminder
+from .models import Kind, Preferences, Reminder
 from .planning import local_moment
 from .text import one_line
 
@@ -143,6 +143,19 @@ def compose_digest(reminder: Reminder, now: dt.datetime) -> bool:
     return True
 
 
+def compose_conversation(reminder: Reminder, now: dt.datetime) -> bool:
+    """A thread message or an acknowledgement: its title and link were written when it happened. Still
+    the recipient's homework? The words go only to someone who still wants them in emails."""
+    engagement = (
+        reminder.homework.engagement if reminder.homework else reminder.session.engagement if reminder.session else None
+    )
+    if engagement is None or reminder.recipient_id not in (engagement.coach_id, engagement.client_id):
+        return False
+    if reminder.text and not Preferences.objects.filter(user=reminder.recipient, include_message=True).exists():
+        reminder.text = ""
+    return True
+
+
 COMPOSERS: dict[str, Callable[[Reminder, dt.datetime], bool]] = {
     Kind.HOMEWORK_WAITING: compose_homework_waiting,
     Kind.MIDPOINT: compose_midpoint,
@@ -151,6 +164,8 @@ COMPOSERS: dict[str, Callable[[Reminder, dt.datetime], bool]] = {
     Kind.COACH_DAY: compose_coach_day,
     Kind.HOMEWORK_ANSWERED: compose_homework_answered,
     Kind.DIGEST: compose_digest,
+    Kind.THREAD: compose_conversation,
+    Kind.ACKNOWLEDGED: compose_conversation,
 }
 
 

@@ -27,6 +27,7 @@ class PreferencesForm(forms.ModelForm[Preferences]):
             "quiet_until",
             "emails_per_day",
             "weekly_digest",
+            "include_message",
         ]
 
     def __init__(self, *args: Any, is_coach: bool = False, is_client: bool = True, **kwargs: Any) -> None:

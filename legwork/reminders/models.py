@@ -33,6 +33,10 @@ class Kind(models.TextChoices):
     COACH_DAY = "coach_day", "On a session day: the day's sessions and their briefs"
     HOMEWORK_ANSWERED = "homework_answered", "When a client says “I'm in” or asks for a change"
     DIGEST = "digest", "The weekly digest"
+    # The conversation around the homework (legwork.conversation): a new message in a thread, and the
+    # coach's "seen" on a progress entry or a reflection.
+    THREAD = "thread", "A new message in a homework's thread"
+    ACKNOWLEDGED = "acknowledged", "When your coach marks your work as seen"
 
 
 CLIENT_KINDS = [Kind.HOMEWORK_WAITING, Kind.MIDPOINT, Kind.BEFORE_SESSION, Kind.THINKING_TIME]
@@ -63,6 +67,12 @@ class Preferences(models.Model):
     )
     weekly_digest = models.BooleanField(
         "one weekly digest instead of single emails", default=False, help_text="Sent on Mondays at your hour."
+    )
+    # Threads: an email says who wrote on which homework, with a link; the words only when asked for.
+    include_message = models.BooleanField(
+        "include the message in emails",
+        default=False,
+        help_text="Off: thread emails carry a link only, and the message stays in Legwork.",
     )
 
     def __str__(self) -> str:
@@ -131,6 +141,10 @@ class Reminder(models.Model):
     title = models.CharField(max_length=300, blank=True)
     link = models.CharField(max_length=300, blank=True)
     items = models.JSONField(default=list, blank=True)
+    # Threads only: the message itself, kept only when the recipient turned on "include the message in
+    # emails", and the signed address a reply by email goes to.
+    text = models.TextField(blank=True)
+    reply_to = models.CharField(max_length=300, blank=True)
     digest = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="digested")
     error = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -151,7 +165,7 @@ class Reminder(models.Model):
     def set_status(self, status: str, *, error: str = "") -> None:
         self.status = status
         self.error = error[:300]
-        self.save(update_fields=["status", "error", "title", "link", "items"])
+        self.save(update_fields=["status", "error", "title", "link", "items", "text"])
 
     def mark_read(self) -> None:
         if self.read_at is None:

@@ -42,6 +42,8 @@ EMAIL_TEMPLATES = {
     Kind.COACH_DAY: "coach_day",
     Kind.HOMEWORK_ANSWERED: "coach_homework-answered",
     Kind.DIGEST: "digest-weekly",
+    Kind.THREAD: "thread-message",
+    Kind.ACKNOWLEDGED: "acknowledged",
 }
 
 
@@ -57,6 +59,9 @@ def render_outbox(reminder: Reminder) -> OutboxMessage:
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
     }
+    if reminder.reply_to:
+        # A thread email: a reply goes to the recipient's own signed address (see conversation/replies.py).
+        headers["Reply-To"] = reminder.reply_to
     context = {
         "reminder": reminder,
         "recipient": recipient,

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from django.core import signing
 from django.db import transaction
 
+from legwork.lib.rules import RuleBroken
+
 from .models import CalendarFeed, Preferences
 from .planning import reminders_replan_hour
 
@@ -39,10 +41,20 @@ def user_for_unsubscribe_token(token: str) -> int | None:
         return None
 
 
-def feed_regenerate(*, user: User) -> str:
-    """Give the person a new secret feed URL token; any old URL stops working at once. Returns the token."""
+def feed_regenerate(*, user: User, replace: bool = True) -> str:
+    """Give the person a new secret feed URL token; any old URL stops working at once. Returns the token.
+
+    With `replace=False` (a person's page, until they say yes) an existing feed is kept and
+    `RuleBroken` says why: calendars subscribed to the old address would go quiet without a word.
+    """
     with transaction.atomic():
-        feed = CalendarFeed.objects.select_for_update().filter(user=user).first() or CalendarFeed(user=user)
+        feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+        if feed is not None and not replace:
+            raise RuleBroken(
+                "You already have a feed address. Tick the box to replace it: the old one stops working.",
+                field="replace",
+            )
+        feed = feed or CalendarFeed(user=user)
         token = feed.set_new_token()
         feed.save()
     return token

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from legwork.accounts.models import User
 from legwork.lib.http import AuthedHttpRequest
+from legwork.lib.rules import RuleBroken
 
 from .access import get_reminder_for_user
 from .feeds import feed_calendar
@@ -76,6 +77,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "reminders/unsubscribe.html", {"person": user, "done": done})
 
 
+# The new feed address waits in the session between the POST that makes it and the page that shows
+# it (post/redirect/get): it is shown once, then gone, and a reload never makes another.
+NEW_FEED_URL = "reminders.new_feed_url"
+
+
 @login_required
 def feed_settings(request: AuthedHttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(user=request.user).first()
@@ -84,16 +90,25 @@ def feed_settings(request: AuthedHttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Saved. Calendars pick this up at their next refresh.")
         return redirect("calendar_feed")
-    return render(request, "reminders/feed.html", {"feed": feed, "form": form})
+    new_url = request.session.pop(NEW_FEED_URL, None) if request.method == "GET" else None
+    return render(
+        request,
+        "reminders/feed.html",
+        {"feed": feed, "form": form, "new_url": new_url},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 @require_POST
 def feed_new_url(request: AuthedHttpRequest) -> HttpResponse:
-    token = feed_regenerate(user=request.user)
-    feed = CalendarFeed.objects.get(user=request.user)
-    url = request.build_absolute_uri(reverse("calendar_feed_ics", args=[token]))
-    return render(request, "reminders/feed.html", {"feed": feed, "form": FeedForm(instance=feed), "new_url": url})
+    try:
+        token = feed_regenerate(user=request.user, replace=request.POST.get("replace") == "yes")
+    except RuleBroken as error:
+        messages.error(request, error.message)
+        return redirect("calendar_feed")
+    request.session[NEW_FEED_URL] = request.build_absolute_uri(reverse("calendar_feed_ics", args=[token]))
+    return redirect("calendar_feed")
 
 
 def feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
+from legwork.lib.heartbeat import BEAT_EVERY, worker_beat
 from legwork.lib.jobs import jobs_run
 
 from .delivery import DEFAULT_LEASE, outbox_send, send_allowance
@@ -33,6 +34,8 @@ class WorkerLoop:
     last_planned: dt.datetime | None = None
     # Reminders settled per transaction when smaller than `batch`, after lost database connections.
     settle_batch: int = 0
+    # When this worker last said it is alive (the health page reads it; legwork/lib/heartbeat.py).
+    last_beat: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         # One message may take up to the SMTP timeout; the lease must outlast it or two workers could send it.
@@ -89,4 +92,11 @@ class WorkerLoop:
                 break
         if not self.stopping():
             work += jobs_run(worker=self.worker, stopping=self.stopping)
+        self._beat()
         return work
+
+    def _beat(self) -> None:
+        now = timezone.now()
+        if self.last_beat is None or now - self.last_beat >= BEAT_EVERY:
+            worker_beat.send(sender=type(self), worker=self.worker, at=now)
+            self.last_beat = now

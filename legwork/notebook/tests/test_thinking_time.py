@@ -172,3 +172,34 @@ def test_it_lets_the_client_pause_a_block_but_not_its_coach(client: Any, alice: 
     client.post(reverse("thinking_block_toggle", args=[block.pk]))
     block.refresh_from_db()
     assert not block.active
+
+
+def test_the_new_block_form_ticks_no_day(client: Any, bob: Any) -> None:
+    client.force_login(bob)
+    page = client.get(reverse("thinking_time")).content.decode()
+    days = re.findall(r'<input type="checkbox" name="days"[^>]*>', page)
+    assert len(days) == 7
+    assert not [box for box in days if "checked" in box]
+    client.post(
+        reverse("thinking_time"),
+        {"days": ["TU", "FR"], "start_time": "09:00", "duration_minutes": 60, "timezone": "Europe/London"},
+    )
+    assert ThinkingTimeBlock.objects.get().days_display == "Tue, Fri"
+
+
+def test_a_block_made_a_minute_ago_has_nothing_to_mark_and_no_zero_of_zero(
+    client: Any, bob: Any, alice_bob: Any
+) -> None:
+    make_session(alice_bob, at=dt.datetime(2026, 3, 1, 10, tzinfo=UTC), status=Session.Status.HELD)
+    client.force_login(bob)
+    with time_machine.travel("2026-03-25 12:00Z", tick=False):
+        client.post(
+            reverse("thinking_time"),
+            {"days": ["MO", "SA"], "start_time": "09:00", "duration_minutes": 60, "timezone": "Europe/London"},
+        )
+    with time_machine.travel("2026-03-25 12:01Z", tick=False):
+        page = client.get(reverse("thinking_time")).content.decode()
+    assert "Nothing to mark yet." in page
+    assert 'name="status" value="taken"' not in page
+    assert "of 0" not in page
+    assert "Saturday 28 March, 09:00" in page

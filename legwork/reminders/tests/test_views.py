@@ -137,15 +137,32 @@ def test_it_makes_a_feed_url_shown_once_and_a_new_one_replaces_it(alice_bob: Any
     bob = alice_bob.client
     web = signed_in(bob)
     assert web.get(reverse("calendar_feed")).status_code == 200
-    first = web.post(reverse("calendar_feed_new_url")).context["new_url"]
+    made = web.post(reverse("calendar_feed_new_url"))
+    # Post/redirect/get: the address bar ends on the feed page, safe to reload.
+    assert (made.status_code, made["Location"]) == (302, reverse("calendar_feed"))
+    first = web.get(reverse("calendar_feed")).context["new_url"]
     assert Client().get(first).status_code == 200
     assert first.split("/")[-1].removesuffix(".ics") not in web.get(reverse("calendar_feed")).content.decode()
-    second = web.post(reverse("calendar_feed_new_url")).context["new_url"]
+    web.post(reverse("calendar_feed_new_url"), {"replace": "yes"})
+    second = web.get(reverse("calendar_feed")).context["new_url"]
     assert Client().get(first).status_code == 404
     calendar = icalendar.Calendar.from_ical(Client().get(second).content)
     assert calendar["PRODID"] == "-//Legwork//Calendar feed//EN"
     web.post(reverse("calendar_feed"), {"show_titles": "on"})
     assert CalendarFeed.objects.get(user=bob).show_titles is True
+
+
+def test_it_asks_before_replacing_a_feed(alice_bob: Any) -> None:
+    web = signed_in(alice_bob.client)
+    web.post(reverse("calendar_feed_new_url"))
+    first = web.get(reverse("calendar_feed")).context["new_url"]
+    again = web.post(reverse("calendar_feed_new_url"), follow=True)
+    assert again.redirect_chain == [(reverse("calendar_feed"), 302)]
+    page = again.content.decode()
+    assert "Tick the box to replace it" in page
+    assert again.context["new_url"] is None
+    assert 'name="replace"' in page
+    assert Client().get(first).status_code == 200  # the old address still works
 
 
 def test_it_asks_to_sign_in_for_every_page_but_the_feed_and_unsubscribe(bob: Any) -> None:
