@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "legwork.reminders",
     "legwork.insights",
     "legwork.conversation",
+    # Quality at review, check-ins, selves to steps (issue 14): beside conversation, below the API and exports.
+    "legwork.quality",
     "legwork.api",
     "legwork.exports",
     "legwork.ops",
@@ -382,6 +384,8 @@ IMAP_PASSWORD = env_str("IMAP_PASSWORD")
 IMAP_SSL = env_bool("IMAP_SSL", True)
 IMAP_MAILBOX = env_str("IMAP_MAILBOX", "INBOX")
 IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)
+# Periodic work the worker runs besides reminders (see reminders/worker.py): reading the reply mailbox.
+WORKER_STEPS = ["legwork.conversation.replies.replies_poll"]
 
 # Running it for real (issue 17, legwork/ops): health page, metrics, backups.
 # /health/ answers 503 when no worker finished a pass for this long, or a due email or reminder waits longer.

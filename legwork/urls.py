@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("legwork.reminders.urls")),
     path("", include("legwork.insights.urls")),
     path("", include("legwork.conversation.urls")),  # threads and acknowledgements
+    path("", include("legwork.quality.urls")),  # quality, check-ins, steps (issue 14)
     path("", include("legwork.exports.urls")),
     path("", include("legwork.api.urls")),
     # Running it for real: health page and Prometheus metrics (issue 17).

@@ -38,8 +38,9 @@ def schemas() -> dict[str, Schema]:
     from legwork.homework.serialise import SCHEMAS as HOMEWORK
     from legwork.insights.serialise import SCHEMAS as INSIGHTS
     from legwork.notebook.serialise import SCHEMAS as NOTEBOOK
+    from legwork.quality.serialise import SCHEMAS as QUALITY
 
-    from .endpoints import coaching, exercises, loop, notebook, people
+    from .endpoints import coaching, exercises, loop, notebook, people, quality
 
     return {
         "Error": ERROR,
@@ -48,11 +49,13 @@ def schemas() -> dict[str, Schema]:
         **NOTEBOOK,
         **EXERCISES,
         **INSIGHTS,
+        **QUALITY,
         **people.SCHEMAS,
         **coaching.SCHEMAS,
         **loop.SCHEMAS,
         **notebook.SCHEMAS,
         **exercises.SCHEMAS,
+        **quality.SCHEMAS,
     }
 
 

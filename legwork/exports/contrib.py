@@ -31,9 +31,11 @@ def engagement_extras(engagement: Engagement, *, viewer: User) -> dict[str, Any]
     from legwork.exercises.serialise import engagement_exercises
     from legwork.insights.serialise import engagement_reflections
     from legwork.notebook.serialise import engagement_shared_entries
+    from legwork.quality.serialise import engagement_quality
 
     return {
         **engagement_shared_entries(engagement, viewer=viewer),
         **engagement_exercises(engagement),
         **engagement_reflections(engagement),
+        **engagement_quality(engagement, viewer=viewer),
     }

@@ -9,8 +9,10 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from legwork.lib.heartbeat import BEAT_EVERY, worker_beat
 from legwork.lib.jobs import jobs_run
@@ -20,6 +22,10 @@ from .dispatch import reminders_dispatch
 from .planning import reminders_plan
 
 PLAN_EVERY = dt.timedelta(minutes=1)
+# Other apps' periodic work (reading replies by email: `legwork.conversation.replies.replies_poll`) is named
+# in settings.WORKER_STEPS, so this app imports none of them; each runs at most this often, and a failure
+# (a mailbox that is down) is logged and tried again next time, never the end of the worker.
+STEPS_EVERY = dt.timedelta(seconds=30)
 logger = logging.getLogger("legwork.reminders")
 
 
@@ -34,6 +40,7 @@ class WorkerLoop:
     last_planned: dt.datetime | None = None
     # Reminders settled per transaction when smaller than `batch`, after lost database connections.
     settle_batch: int = 0
+    last_steps: dt.datetime | None = None
     # When this worker last said it is alive (the health page reads it; legwork/lib/heartbeat.py).
     last_beat: dt.datetime | None = None
 
@@ -92,8 +99,20 @@ class WorkerLoop:
                 break
         if not self.stopping():
             work += jobs_run(worker=self.worker, stopping=self.stopping)
+        if not self.stopping() and (self.last_steps is None or now - self.last_steps >= STEPS_EVERY):
+            self.last_steps = now
+            work += self._other_steps()
         self._beat()
         return work
+
+    def _other_steps(self) -> int:
+        done = 0
+        for path in settings.WORKER_STEPS:
+            try:
+                done += int(import_string(path)() or 0)
+            except Exception:
+                logger.exception("%s failed; it runs again in %s", path, STEPS_EVERY)
+        return done
 
     def _beat(self) -> None:
         now = timezone.now()

@@ -1,7 +1,7 @@
 """The layers of docs/architecture.md, enforced: an app uses only the apps below it.
 
     lib → accounts → coaching → homework → (notebook, exercises) → (reminders, insights)
-        → conversation → (exports, api) → ops → bench
+        → (conversation, quality) → (exports, api) → ops → bench
 
 An app may import from apps to its left and from `lib`; apps on the same level do not import each
 other; `lib` imports no app; `bench` and the project modules (`legwork/urls.py`, `settings.py`,
@@ -32,7 +32,7 @@ LAYERS = [
     ["homework"],
     ["notebook", "exercises"],
     ["reminders", "insights"],
-    ["conversation"],
+    ["conversation", "quality"],
     ["exports", "api"],
     ["ops"],
     ["bench"],

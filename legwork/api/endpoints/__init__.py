@@ -2,6 +2,6 @@
 
 from legwork.api.router import router
 
-from . import coaching, exercises, loop, notebook, people
+from . import coaching, exercises, loop, notebook, people, quality
 
-__all__ = ["coaching", "exercises", "loop", "notebook", "people", "router"]
+__all__ = ["coaching", "exercises", "loop", "notebook", "people", "quality", "router"]

@@ -51,6 +51,10 @@ def sample_body(world: World, operation: Operation) -> dict[str, Any] | None:
         ("POST", "/exercises/{id}/archive"): None,
         ("POST", "/exercises/{id}/unarchive"): None,
         ("POST", "/exercises/{id}/propose"): {"engagement": world.engagement.pk},
+        ("PUT", "/homework/{id}/quality"): {"how_well": 1, "usefulness": 1, "word": "sneaky"},
+        ("PUT", "/engagements/{id}/check-ins"): {"keys": ["energy"]},
+        ("PUT", "/sessions/{id}/check-ins"): {"answers": []},
+        ("POST", "/homework/{id}/steps"): {"anchor": 0, "strategy": 0},
         ("PATCH", "/journal/{id}"): {"title": "Sneaky"},
         ("DELETE", "/journal/{id}"): None,
         ("POST", "/journal/{id}/share"): {"engagement": world.engagement.pk},
@@ -166,3 +170,19 @@ def test_the_private_notes_reach_the_coach_only_on_every_route_that_shows_a_sess
         assert "canary-private-2b7e" not in token_client(world.bob).get(url).content.decode(), url
     assert "canary-private-2b7e" in token_client(world.alice).get(urls[0]).content.decode()
     assert "canary-private-2b7e" in token_client(world.alice).get(urls[1]).content.decode()
+
+
+def test_the_blind_rule_holds_through_the_api(world: World) -> None:
+    """The client's rating of a homework reaches the coach only once the coach has rated too."""
+    from legwork.quality.services import quality_rate
+
+    quality_rate(homework=world.homework, by=world.bob, how_well=4, usefulness=1, word="canary-rating-9c3d")
+    url = f"/api/v1/homework/{world.homework.pk}/quality"
+    coach = token_client(world.alice)
+    answer = coach.get(url).json()
+    assert (answer["revealed"], answer["ratings"], answer["waiting_for"]) == (False, [], ["coach"])
+    for where in (url, f"/api/v1/homework/{world.homework.pk}", f"/api/v1/engagements/{world.engagement.pk}"):
+        assert "canary-rating-9c3d" not in coach.get(where).content.decode(), where
+    assert "canary-rating-9c3d" not in json.dumps(coach_export(coach=world.alice))
+    assert "canary-rating-9c3d" in json.dumps(client_export(client=world.bob))
+    assert token_client(world.bob).get(url).json()["ratings"][0]["word"] == "canary-rating-9c3d"

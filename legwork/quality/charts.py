@@ -1,0 +1,135 @@
+"""The check-in chart: each scale's answers across sessions, one small line each, scaled to its box.
+
+An <svg role="img"> with a title and a desc, and beside it a table with every value, so a screen
+reader or a black-and-white printout loses nothing. Drawn on the server, no script.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from .metrics import CheckInSeries
+from .models import CHECK_IN_MAX
+
+WIDTH = 600
+ROW = 64
+LABEL_W = 190
+PAD = 14
+INK = "#1d2327"
+MUTED = "#5a6570"
+LINE = "#c5ccd3"
+ACCENT = "#1f5f8b"
+
+
+def _describe(series: CheckInSeries) -> str:
+    values = ", ".join(str(v) for _, v in series.points) or "no answers yet"
+    change = series.change
+    if change is None:
+        trend = ""
+    elif change > 0:
+        trend = f" (up {change})"
+    elif change < 0:
+        trend = f" (down {-change})"
+    else:
+        trend = " (level)"
+    return f"{series.question}: {values}{trend}"
+
+
+def check_in_svg(all_series: list[CheckInSeries], *, title: str = "Check-ins across sessions") -> SafeString:
+    """One row per scale: 0 at the bottom, 10 at the top, one point per session answered."""
+    shown = [s for s in all_series if s.points]
+    if not shown:
+        return mark_safe("")
+    dates = sorted({when for s in shown for when, _ in s.points})
+    plot_w = WIDTH - LABEL_W - PAD
+    step = plot_w / max(len(dates) - 1, 1)
+    x_of = {when: LABEL_W + (i * step if len(dates) > 1 else plot_w / 2) for i, when in enumerate(dates)}
+    body: list[str] = []
+    for row, series in enumerate(shown):
+        top = PAD + row * ROW
+        height = ROW - 24
+
+        def y(value: int, top: float = top, height: float = height) -> float:
+            return top + height - value / CHECK_IN_MAX * height
+
+        body.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
+                LABEL_W,
+                f"{y(0):.1f}",
+                WIDTH - PAD,
+                f"{y(0):.1f}",
+                LINE,
+            )
+        )
+        body.append(
+            format_html(
+                '<text x="0" y="{}" font-size="12" fill="{}">{}</text>', f"{top + 12:.1f}", INK, series.question[:30]
+            )
+        )
+        body.append(
+            format_html(
+                '<text x="0" y="{}" font-size="10" fill="{}">0 {} · 10 {}</text>',
+                f"{top + 26:.1f}",
+                MUTED,
+                series.low_label[:14],
+                series.high_label[:14],
+            )
+        )
+        points = " ".join(f"{x_of[when]:.1f},{y(value):.1f}" for when, value in series.points)
+        if len(series.points) > 1:
+            body.append(format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>', points, ACCENT))
+        for when, value in series.points:
+            body.append(
+                format_html(
+                    '<circle cx="{}" cy="{}" r="4" fill="{}"><title>{}: {}</title></circle>'
+                    '<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="{}">{}</text>',
+                    f"{x_of[when]:.1f}",
+                    f"{y(value):.1f}",
+                    ACCENT,
+                    when.strftime("%d %b"),
+                    value,
+                    f"{x_of[when]:.1f}",
+                    f"{y(value) - 7:.1f}",
+                    INK,
+                    value,
+                )
+            )
+    axis_y = PAD + len(shown) * ROW - 6
+    for when in dates:
+        body.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="{}">{}</text>',
+                f"{x_of[when]:.1f}",
+                axis_y,
+                MUTED,
+                when.strftime("%d %b"),
+            )
+        )
+    height = PAD + len(shown) * ROW + 4
+    desc = "; ".join(_describe(s) for s in shown)
+    svg = format_html(
+        '<svg class="chart check-ins" role="img" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet"'
+        ' aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title><desc>{}</desc>{}</svg>',
+        WIDTH,
+        height,
+        title,
+        title,
+        desc,
+        mark_safe("".join(body)),  # noqa: S308 - built with format_html
+    )
+    head = format_html_join("", '<th scope="col">{}</th>', ((when.strftime("%d %b"),) for when in dates))
+    rows = []
+    for series in shown:
+        by_date = dict(series.points)
+        cells = format_html_join("", "<td>{}</td>", ((by_date.get(when, "–"),) for when in dates))
+        rows.append(format_html('<tr><th scope="row">{}</th>{}</tr>', series.question, cells))
+    table = format_html(
+        '<details class="chart-text"><summary>The numbers</summary><table class="table compact">'
+        '<thead><tr><th scope="col">Scale (0–{})</th>{}</tr></thead><tbody>{}</tbody></table></details>',
+        CHECK_IN_MAX,
+        head,
+        mark_safe("".join(rows)),  # noqa: S308 - built with format_html
+    )
+    return format_html('<figure class="check-in-chart"><div class="chart-wrap">{}</div>{}</figure>', svg, table)
