@@ -31,7 +31,9 @@ DEBIAN_PACKAGES += dovecot-imapd  # reply by email: the IMAP server its tests st
 
 # (single sign-on adds what its SAML identity provider needs here)
 
-# (deployment adds its reverse proxy and image tools here)
+# Deployment: Debian's caddy for the HTTPS test behind a reverse proxy (legwork/ops/tests/test_proxy.py);
+# buildah, debootstrap and podman build and run the container image without a registry or daemon (.ci/run).
+DEBIAN_PACKAGES += caddy buildah debootstrap podman
 
 # Installed when run as root and missing; otherwise the tests that need them say what to install.
 browser:
