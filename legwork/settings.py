@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "legwork.quality",
     "legwork.api",
     "legwork.exports",
+    "legwork.phone",
     "legwork.ops",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -135,6 +136,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Phone (issue 15): signing out clears this browser's caches and offline queue.
+    "legwork.phone.middleware.ClearSiteDataOnSignOutMiddleware",
     "legwork.accounts.middleware.TimezoneMiddleware",
     # Innermost, so a write request is one transaction around the view alone (lib/middleware.py).
     "legwork.lib.middleware.AtomicWritesMiddleware",

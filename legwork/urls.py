@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("legwork.quality.urls")),  # quality, check-ins, steps (issue 14)
     path("", include("legwork.exports.urls")),
     path("", include("legwork.api.urls")),
+    path("", include("legwork.phone.urls")),  # the manifest and service worker at the site root
     # Running it for real: health page and Prometheus metrics (issue 17).
     path("", include("legwork.ops.urls")),
     path("accounts/", include("allauth.urls")),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import allauth.mfa.admin  # registers allauth's Authenticator admin first, so it can be replaced here
+import allauth.usersessions.admin  # registers allauth's UserSession admin first, so it can be removed here
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
@@ -13,6 +15,11 @@ from legwork.lib.admin import NoContentAdmin
 from .models import User
 
 assert allauth.mfa.admin
+assert allauth.usersessions.admin
+
+# Sign-ins (address, browser) are each person's own to see and end, on their devices page; staff
+# need not read them (and allauth's admin searches a username Legwork's users do not have).
+admin.site.unregister(UserSession)
 
 
 @admin.register(User)

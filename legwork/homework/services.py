@@ -204,6 +204,17 @@ def homework_update(*, homework: Homework, draft: HomeworkDraft, by: User) -> No
         transaction.on_commit(lambda: homework_proposed.send(sender=Homework, homework=homework, by=by))
 
 
+# How long an entry written offline may wait on the device and keep the time it was written:
+# a week without signal is a long trip; older ones are stamped a week back at most.
+OFFLINE_WINDOW = dt.timedelta(days=7)
+
+
+def written_at_bounds(homework: Homework, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The earliest and latest `written_at` an entry sent now may keep: not before the homework
+    was agreed, not more than OFFLINE_WINDOW ago, and not after now."""
+    return max(homework.created_at, now - OFFLINE_WINDOW), now
+
+
 def progress_log(
     *,
     homework: Homework,
@@ -212,14 +223,20 @@ def progress_log(
     note: str = "",
     minutes: int | None = None,
     answers: dict[str, Any] | None = None,
+    written_at: dt.datetime | None = None,
 ) -> ProgressEntry:
     """Record work on a homework. The server stamps when it was written.
 
     Only on open homework, and about a day between the day it was agreed and today, both in the
-    writer's own zone (RuleBroken, field "occurred_on", otherwise).
+    writer's own zone (RuleBroken, field "occurred_on", otherwise). `written_at` is the device's
+    clock for an entry written offline and sent later (the phone app); it is kept within
+    `written_at_bounds`, so a device's clock can neither date an entry ahead nor backdate it.
     """
     homework.require_open()
     now = timezone.now()
+    if written_at is not None:
+        low, high = written_at_bounds(homework, now)
+        now = min(max(written_at, low), high)
     today = now.astimezone(by.zone).date()
     occurred_on = occurred_on or today
     if problem := window_problem(occurred_on, high=today):

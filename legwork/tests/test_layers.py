@@ -33,7 +33,7 @@ LAYERS = [
     ["notebook", "exercises"],
     ["reminders", "insights"],
     ["conversation", "quality"],
-    ["exports", "api"],
+    ["exports", "api", "phone"],
     ["ops"],
     ["bench"],
 ]

@@ -1,0 +1,49 @@
+// Legwork's service worker: pages seen before open offline (read-only), static files from the cache.
+// Signing out clears every cache (Clear-Site-Data, and phone.js asks this worker too).
+const PAGES = "legwork-pages-v1";
+const STATIC = "legwork-static-v1";
+const STATIC_FILES = {{ static_files|safe }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(STATIC).then((cache) => cache.addAll(STATIC_FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((key) => key !== PAGES && key !== STATIC).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "clear") event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key)))));
+});
+
+const OFFLINE_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Offline · Legwork</title><link rel="stylesheet" href="${STATIC_FILES[0]}"><main class="narrow"><h1>You're offline</h1>
+<p>This page wasn't opened on this phone before, so there is no copy of it. Pages you opened earlier still work, and what you log on them is sent when you're back online.</p>
+<p><a href="/">Your home</a></p></main></html>`;
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+      if (response.ok) { const copy = response.clone(); caches.open(STATIC).then((cache) => cache.put(request, copy)); }
+      return response;
+    })));
+    return;
+  }
+  if (request.mode !== "navigate") return;
+  // Network first: a page is only as old as the last time it was opened with a connection.
+  event.respondWith(fetch(request).then((response) => {
+    if (response.ok && response.type === "basic" && !response.redirected) {
+      const copy = response.clone();
+      caches.open(PAGES).then((cache) => cache.put(url.pathname + url.search, copy));
+    }
+    return response;
+  }).catch(() => caches.match(url.pathname + url.search, { cacheName: PAGES }).then((hit) => hit
+    || new Response(OFFLINE_PAGE, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }))));
+});
