@@ -34,6 +34,7 @@ def _json(schema: Schema, description: str) -> dict[str, Any]:
 
 def schemas() -> dict[str, Schema]:
     from legwork.coaching.serialise import SCHEMAS as COACHING
+    from legwork.conversation.serialise import SCHEMAS as CONVERSATION
     from legwork.exercises.serialise import SCHEMAS as EXERCISES
     from legwork.homework.serialise import SCHEMAS as HOMEWORK
     from legwork.insights.serialise import SCHEMAS as INSIGHTS
@@ -49,6 +50,7 @@ def schemas() -> dict[str, Schema]:
         **NOTEBOOK,
         **EXERCISES,
         **INSIGHTS,
+        **CONVERSATION,
         **QUALITY,
         **people.SCHEMAS,
         **coaching.SCHEMAS,

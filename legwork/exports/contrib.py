@@ -28,6 +28,7 @@ def coach_extras(coach: User) -> dict[str, Any]:
 
 
 def engagement_extras(engagement: Engagement, *, viewer: User) -> dict[str, Any]:
+    from legwork.conversation.serialise import engagement_conversation
     from legwork.exercises.serialise import engagement_exercises
     from legwork.insights.serialise import engagement_reflections
     from legwork.notebook.serialise import engagement_shared_entries
@@ -37,5 +38,6 @@ def engagement_extras(engagement: Engagement, *, viewer: User) -> dict[str, Any]
         **engagement_shared_entries(engagement, viewer=viewer),
         **engagement_exercises(engagement),
         **engagement_reflections(engagement),
+        **engagement_conversation(engagement),
         **engagement_quality(engagement, viewer=viewer),
     }

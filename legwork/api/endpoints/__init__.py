@@ -2,6 +2,6 @@
 
 from legwork.api.router import router
 
-from . import coaching, exercises, loop, notebook, people, quality
+from . import coaching, conversation, exercises, loop, notebook, people, quality
 
-__all__ = ["coaching", "exercises", "loop", "notebook", "people", "quality", "router"]
+__all__ = ["coaching", "conversation", "exercises", "loop", "notebook", "people", "quality", "router"]

@@ -188,13 +188,23 @@ class World:
         )
         self.block.created_at = now - dt.timedelta(days=30)
         self.block.save(update_fields=["created_at"])
+        # The conversation: a thread on the homework and the coach's "seen" on the progress.
+        from legwork.conversation.models import Acknowledgement, Message
+
+        self.message = Message.objects.create(
+            homework=self.homework, engagement=engagement, author=bob, body="canary-thread-9d3c"
+        )
+        self.acknowledgement = Acknowledgement.objects.create(
+            engagement=engagement, coach=alice, progress_entry=self.progress, word="canary-seen-5e8a"
+        )
 
     def ids(self, path: str) -> dict[str, int]:
         """The ids to fill an operation's path with: always this world's objects."""
         first = path.split("/")[1]
         ids = {
             "engagements": self.engagement.pk,
-            "sessions": self.session.pk,
+            "sessions": self.next_session.pk if path.endswith("/reflection/acknowledge") else self.session.pk,
+            "progress": self.progress.pk,
             "homework": self.carrying.pk if path.endswith("/answers") else self.homework.pk,
             "exercises": self.exercise.pk,
             "journal": self.private_entry.pk,

@@ -45,6 +45,10 @@ def sample_body(world: World, operation: Operation) -> dict[str, Any] | None:
         ("POST", "/homework/{id}/confirm"): None,
         ("POST", "/homework/{id}/change"): {"note": "sneaky"},
         ("POST", "/homework/{id}/progress"): {"note": "sneaky"},
+        ("POST", "/homework/{id}/thread"): {"body": "sneaky"},
+        ("POST", "/homework/{id}/thread/keep"): {"body": "sneaky"},
+        ("POST", "/progress/{id}/acknowledge"): {"word": "sneaky"},
+        ("POST", "/sessions/{id}/reflection/acknowledge"): {"word": "sneaky"},
         ("POST", "/homework/{id}/answers"): {"answers": {"strengths": ["sneaky"]}},
         ("PUT", "/exercises/{id}"): {**EXERCISE_DOCUMENT, "title": "Sneaky"},
         ("POST", "/exercises/{id}/duplicate"): None,
@@ -82,7 +86,7 @@ def probe(client: Any, world: World, operation: Operation) -> Any:
 
 
 def test_every_operation_with_an_id_is_probed_here() -> None:
-    prefixes = {"engagements", "sessions", "homework", "exercises", "journal", "thinking-time"}
+    prefixes = {"engagements", "sessions", "homework", "exercises", "journal", "thinking-time", "progress"}
     assert {operation.path.split("/")[1] for operation in WITH_IDS} <= prefixes
 
 
