@@ -109,6 +109,17 @@ class SessionNotesForm(forms.ModelForm[Session]):
         widgets = {"agenda": forms.Textarea(attrs={"rows": 3}), "shared_notes": forms.Textarea(attrs={"rows": 5})}
 
 
+class SharedNotesForm(forms.ModelForm[Session]):
+    """The session page's shared notes. The page has one agenda, its points (AgendaItem); the older
+    free-text `agenda` stays readable there and writable through the API (SessionNotesForm)."""
+
+    class Meta:
+        model = Session
+        fields = ["shared_notes"]
+        labels = {"shared_notes": "Shared notes (the client sees these)"}
+        widgets = {"shared_notes": forms.Textarea(attrs={"rows": 5})}
+
+
 class PrivateNotesForm(forms.ModelForm[Session]):
     class Meta:
         model = Session

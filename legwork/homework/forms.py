@@ -32,6 +32,10 @@ class HomeworkForm(forms.ModelForm[Homework]):
         self.fields["goal"].required = False
         self.fields["goal"].empty_label = NO_GOAL  # type: ignore[attr-defined]
         self.fields["purpose"].choices = Purpose.choices  # type: ignore[attr-defined]
+        self.fields["purpose"].error_messages["required"] = "Choose one: explore (know more) or act (a step forward)."
+        if not self.instance.pk:
+            # The model's default is for code; a person chooses the purpose (issue 12).
+            self.initial["purpose"] = None
 
     def clean_due_on(self) -> Any:
         value = self.cleaned_data.get("due_on")

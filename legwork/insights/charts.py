@@ -18,8 +18,9 @@ from legwork.lib.dates import add_time, day_end
 from . import metrics
 from .metrics import IntervalInsights
 
-WIDTH = 680
-LABEL_W = 170
+# Drawn narrow and scaled to the box (viewBox, width 100 %): legible on a 390 px phone without scrolling
+# sideways, and capped in CSS so it doesn't grow huge on a desktop.
+WIDTH = 420
 INK = "#1d2327"
 MUTED = "#5a6570"
 LINE = "#c5ccd3"
@@ -31,8 +32,7 @@ SHADE = "#fff1dc"
 
 def _svg(width: int, height: int, label: str, desc: str, body: list[str], css_class: str) -> SafeString:
     return format_html(
-        # The wrapper scrolls sideways on a phone; tabindex lets a keyboard scroll it too.
-        '<div class="chart-wrap" tabindex="0"><svg class="chart {}" role="img" viewBox="0 0 {} {}" width="100%"'
+        '<div class="chart-wrap"><svg class="chart {}" role="img" viewBox="0 0 {} {}" width="100%"'
         ' preserveAspectRatio="xMinYMin meet"'
         ' aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title><desc>{}</desc>{}</svg></div>',
         css_class,
@@ -57,7 +57,7 @@ def _text(x: float, y: float, text: str, *, size: int = 11, anchor: str = "start
     )
 
 
-def _short(text: str, length: int = 26) -> str:
+def _short(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -88,10 +88,11 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
     first, last = days[0], days[-1]
     counts = dict(metrics.day_counts(interval))
     rows = interval.homework[:8]
-    bar_h, row_h, top = 36, 20, 18
-    rows_top = top + bar_h + 20
+    # Every row's label sits above its own line, so the days get the full width on a phone.
+    bar_h, row_h, top = 36, 30, 24
+    rows_top = top + bar_h + 8
     height = rows_top + row_h * (len(rows) + 1) + 22
-    x0, x1 = LABEL_W, WIDTH - 10
+    x0, x1 = 8, WIDTH - 8
     zone = interval.zone
     t0 = dt.datetime.combine(days[0], dt.time.min, tzinfo=zone)
     t1 = day_end(days[-1], zone)
@@ -127,9 +128,9 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
                 INK,
             )
         )
-        body.append(_text(x + 3, top - 8, "today", size=9))
+        body.append(_text(x - 3, top - 8, "today", size=10, anchor="end"))
     peak = max(counts.values(), default=0) or 1
-    step = max(1, len(days) // 10)
+    step = max(1, -(-len(days) // 7))
     for n, day in enumerate(days):
         x = x0 + n * day_w
         body.append(
@@ -157,18 +158,18 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
             body.append(_text(x + day_w / 2, top + bar_h - h - 2, str(counts[day]), size=9, anchor="middle"))
         if n % step == 0:
             body.append(_text(x + day_w / 2, height - 6, day.strftime("%a %-d"), size=9, anchor="middle", fill=MUTED))
-    body.append(_text(4, top + bar_h - 4, "Entries per day", size=11, fill=MUTED))
+    body.append(_text(x0, top - 10, "Entries per day", size=12, fill=MUTED))
     for index, item in enumerate(rows):
-        y = rows_top + index * row_h + row_h / 2
-        body.append(_text(4, y + 4, _short(item.title), size=11))
+        y = rows_top + index * row_h + 21
+        body.append(_text(x0, y - 9, _short(item.title), size=12))
         for entry in interval.entries.get(item.pk, []):
             body.append(
                 format_html(
                     '<circle cx="{}" cy="{}" r="4.5" fill="{}"/>', f"{x_at(entry.written_at):.1f}", f"{y:.1f}", ACCENT
                 )
             )
-    y = rows_top + len(rows) * row_h + row_h / 2
-    body.append(_text(4, y + 4, "Thinking time", size=11))
+    y = rows_top + len(rows) * row_h + 21
+    body.append(_text(x0, y - 9, "Thinking time", size=12))
     for slot in interval.thinking:
         cx = x_at(slot.starts_at)
         if slot.status == "taken":
@@ -194,11 +195,13 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
                 )
             )
     if len(interval.homework) > len(rows):
-        body.append(_text(4, height - 6, f"+{len(interval.homework) - len(rows)} more homework", size=9, fill=MUTED))
+        more = len(interval.homework) - len(rows)
+        body.append(_text(x1, rows_top - 2, f"+{more} more homework", size=10, anchor="end", fill=MUTED))
     label = f"Timeline of the interval, {first:%-d %b} to {last:%-d %b}"
     return _svg(WIDTH, height, label, timeline_summary(insights), body, "timeline-chart")
 
 
+RATES_SHOWN = 8
 Series = list[tuple[str, str, str, str, str]]  # name, attribute, colour, dash pattern, marker
 FOLLOW_THROUGH: Series = [
     ("Completion", "completion_rate", GOOD, "", "circle"),
@@ -221,9 +224,10 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
 
 
 def rates_svg(history: Sequence[IntervalInsights], series: Series = FOLLOW_THROUGH, title: str = "Rates") -> SafeString:
-    """Rates per interval (0–100 %), oldest on the left: completion and on time, or the spread of effort."""
-    history = [h for h in history if h.interval.session is not None][-12:]
-    height, top, bottom, left, right = 190, 30, 150, 44, WIDTH - 16
+    """Rates per interval (0–100 %), oldest on the left, the latest `RATES_SHOWN` only, so each stays
+    legible on a phone: completion and on time, or the spread of effort."""
+    history = [h for h in history if h.interval.session is not None][-RATES_SHOWN:]
+    height, top, bottom, left, right = 190, 34, 150, 36, WIDTH - 10
     body: list[str] = []
     for pct in (0, 50, 100):
         y = bottom - (bottom - top) * pct / 100
@@ -247,11 +251,11 @@ def rates_svg(history: Sequence[IntervalInsights], series: Series = FOLLOW_THROU
         session = item.interval.session
         assert session is not None
         day = item.interval.local_date(session.scheduled_at)
-        body.append(_text(x_at(index), bottom + 16, f"{day:%-d %b}", size=9, anchor="middle", fill=MUTED))
+        body.append(_text(x_at(index), bottom + 16, f"{day:%-d %b}", size=10, anchor="middle", fill=MUTED))
     descriptions = []
     for n, (name, attr, colour, dash, shape) in enumerate(series):
         values = [getattr(item, attr) for item in history]
-        lx = left + n * 220
+        lx = left + n * 200
         body.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="12" y2="12" stroke="{}" stroke-width="2"{}/>',
@@ -262,7 +266,7 @@ def rates_svg(history: Sequence[IntervalInsights], series: Series = FOLLOW_THROU
             )
         )
         body.append(_marker(shape, lx + 11, 12, colour))
-        body.append(_text(lx + 28, 16, name, size=11))
+        body.append(_text(lx + 28, 16, name, size=12))
         points = [(x_at(i), bottom - (bottom - top) * v) for i, v in enumerate(values) if v is not None]
         for i in range(len(values) - 1):
             if values[i] is not None and values[i + 1] is not None:

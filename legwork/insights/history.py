@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -17,7 +18,7 @@ from legwork.coaching.models import Session
 from legwork.homework.models import Homework, ProgressEntry
 from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
 
-from .metrics import Interval, ThinkingSlot
+from .metrics import CRAMMING_INTERVALS, Interval, ThinkingSlot, last_minute_of
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -128,3 +129,47 @@ def interval_before(session: Session, *, now: dt.datetime | None = None) -> Inte
         earlier={h.pk: [e.written_at for e in entries.get(h.pk, []) if e.written_at < start] for h in homework},
         thinking=thinking_slots(engagement.client, start, min(now, session.scheduled_at)),
     )
+
+
+@dataclass(frozen=True)
+class RecentPattern:
+    """How many sessions took place up to a moment, and (last-minute, all) for the latest intervals they ended."""
+
+    sessions_held: int
+    recent: list[tuple[int, int]]
+
+
+def recent_patterns(engagements: Sequence[Engagement], until: dt.datetime) -> dict[int, RecentPattern]:
+    """For each engagement, its sessions that took place up to `until` and the last-minute numbers of the
+    latest intervals they ended (`metrics.CRAMMING_INTERVALS` of them): two queries for any number of
+    engagements. Each interval runs from the previous session (the first from the engagement's start) and
+    counts the entries written in it (`metrics.last_minute_of`)."""
+    if not engagements:
+        return {}
+    ends: dict[int, list[dt.datetime]] = defaultdict(list)
+    for engagement_id, moment in (
+        Session.objects.taking_place()
+        .filter(engagement__in=[e.pk for e in engagements], scheduled_at__lte=until)
+        .order_by("scheduled_at")
+        .values_list("engagement_id", "scheduled_at")
+    ):
+        ends[engagement_id].append(moment)
+    windows: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for engagement in engagements:
+        moments = ends.get(engagement.pk, [])
+        starts = [min(engagement.created_at, moments[0])] + moments[:-1] if moments else []
+        windows[engagement.pk] = list(zip(starts, moments, strict=True))[-CRAMMING_INTERVALS:]
+    earliest = min((w[0][0] for w in windows.values() if w), default=None)
+    written: dict[int, list[dt.datetime]] = defaultdict(list)
+    if earliest is not None:
+        for engagement_id, moment in ProgressEntry.objects.filter(
+            engagement__in=[pk for pk, w in windows.items() if w], written_at__gte=earliest, written_at__lt=until
+        ).values_list("engagement_id", "written_at"):
+            written[engagement_id].append(moment)
+    return {
+        pk: RecentPattern(
+            sessions_held=len(ends.get(pk, [])),
+            recent=[last_minute_of((m for m in written.get(pk, []) if start <= m), end) for start, end in window],
+        )
+        for pk, window in windows.items()
+    }

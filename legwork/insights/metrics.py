@@ -108,7 +108,12 @@ def rate(part: int, whole: int) -> float | None:
 
 def last_minute(entries: Iterable[ProgressEntry], end: dt.datetime | None) -> tuple[int, int]:
     """(last-minute, all): the interval's entries written in the 24 hours before the session starts."""
-    written = [e.written_at for e in entries if end is None or e.written_at < end]
+    return last_minute_of((e.written_at for e in entries), end)
+
+
+def last_minute_of(moments: Iterable[dt.datetime], end: dt.datetime | None) -> tuple[int, int]:
+    """`last_minute` for bare `written_at` moments (the overview loads only those)."""
+    written = [moment for moment in moments if end is None or moment < end]
     if end is None:
         return 0, len(written)
     return sum(1 for moment in written if moment >= end - LAST_MINUTE), len(written)
@@ -276,3 +281,109 @@ def day_counts(interval: Interval) -> list[tuple[dt.date, int]]:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
+
+
+# --- A client's state in words (the coach's overview and the brief) ---------------------------
+
+# Cramming: at least half of the entries of the latest intervals came in their last 24 hours.
+CRAMMING_SHARE = 0.5
+CRAMMING_INTERVALS = 3
+
+
+def is_cramming(recent: Sequence[tuple[int, int]]) -> bool:
+    """`recent` is (last-minute, all) for the latest intervals that ended in a session. Cramming: two or
+    more of them had entries, and at least half of all their entries were written in the last 24 hours."""
+    recent = list(recent)[-CRAMMING_INTERVALS:]
+    late, written = sum(r[0] for r in recent), sum(r[1] for r in recent)
+    return sum(1 for r in recent if r[1]) >= 2 and late >= written * CRAMMING_SHARE
+
+
+@dataclass(frozen=True)
+class StalledItem:
+    title: str
+    carried_over: bool  # it came from an earlier homework (`carried_from`): it has been here before
+
+
+@dataclass(frozen=True)
+class ClientState:
+    """What one client's follow-through looks like right now: one state, and the sentences that say why.
+
+    The states differ, and read differently: `paused` (nothing is expected), `new` (no interval has been
+    reviewed yet: no pattern to read), `stuck` (homework untouched for more than half of its time),
+    `cramming` (most work lands in the last 24 hours before a session), `quiet` (nothing logged since the
+    last session) and `steady` (none of these)."""
+
+    state: str
+    label: str
+    sentences: tuple[str, ...]
+    stalled: tuple[StalledItem, ...] = ()
+    cramming: tuple[int, int] | None = None  # (last-minute, all) over the recent intervals, when cramming
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+LABELS = {
+    "paused": "Paused",
+    "new": "New",
+    "stuck": "Stuck",
+    "cramming": "Cramming",
+    "quiet": "Quiet",
+    "steady": "Steady",
+}
+
+
+def _titles(items: Sequence[StalledItem]) -> str:
+    quoted = [f"“{item.title}”" for item in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def client_state(
+    *,
+    name: str,
+    paused: bool,
+    sessions_held: int,
+    stalled: Sequence[StalledItem],
+    written_since_last_session: bool,
+    recent: Sequence[tuple[int, int]],
+) -> ClientState:
+    """The one classification every coach page uses (see `ClientState`), from plain facts, no query.
+
+    `sessions_held`: sessions that took place so far; `recent`: (last-minute, all) of the intervals that
+    ended in them, oldest first. Paused and new come first: neither has a pattern to judge. A crammer's
+    untouched homework is their usual pattern, not a stall, unless it has been carried over before."""
+    stalled = tuple(stalled)
+    cramming = is_cramming(recent)
+    late = sum(r[0] for r in list(recent)[-CRAMMING_INTERVALS:])
+    written = sum(r[1] for r in list(recent)[-CRAMMING_INTERVALS:])
+    counted = min(len(recent), CRAMMING_INTERVALS)
+    crammed = (late, written) if cramming else None
+    quiet = "Nothing logged since the last session." if not written_since_last_session else ""
+
+    def made(state: str, *sentences: str) -> ClientState:
+        return ClientState(state, LABELS[state], tuple(s for s in sentences if s), stalled, crammed)
+
+    if paused:
+        return made("paused", f"Coaching with {name} is paused: nothing is expected until it starts again.")
+    if sessions_held < 2:
+        untouched = f"Not started yet: {_titles(stalled)}." if stalled else ""
+        return made("new", f"{name} is in their first interval: too early for a pattern.", untouched or quiet)
+    cram_sentence = (
+        f"Most of {name}'s work lands in the last 24 hours before a session"
+        f" ({late} of {written} entries over the last {counted} intervals)."
+    )
+    if stalled and (not cramming or any(item.carried_over for item in stalled)):
+        again = [item for item in stalled if item.carried_over]
+        return made(
+            "stuck",
+            f"Untouched for more than half of its time: {_titles(stalled)}.",
+            f"{_titles(again)} {'has' if len(again) == 1 else 'have'} been carried over before." if again else "",
+            cram_sentence if cramming else "",
+        )
+    if cramming:
+        waiting = "Nothing logged yet this interval, which fits that pattern." if stalled or quiet else ""
+        return made("cramming", cram_sentence, waiting)
+    if quiet:
+        return made("quiet", quiet)
+    return made("steady", "Work logged since the last session, and nothing stalled.")

@@ -13,13 +13,14 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from legwork.coaching.models import AgendaItem, Engagement, Session
+from legwork.exercises.answers import display_answers
 from legwork.exercises.models import HomeworkExercise
 from legwork.homework.caseload import caseload
 from legwork.homework.models import Homework, ProgressEntry
 from legwork.notebook.models import JournalEntry
 
 from . import charts, metrics
-from .history import interval_before, intervals_for
+from .history import interval_before, intervals_for, recent_patterns
 from .metrics import Interval, IntervalInsights
 from .models import Reflection
 
@@ -34,7 +35,8 @@ class HomeworkRow:
     homework: Homework
     entries: list[ProgressEntry]
     stalled: bool
-    answers: list[tuple[str, str]] = field(default_factory=list)
+    # The latest exercise answers as the client wrote them (`exercises.answers.display_answers`).
+    answers: list[dict[str, Any]] = field(default_factory=list)
     answers_written_at: dt.datetime | None = None
 
     @property
@@ -46,45 +48,30 @@ class HomeworkRow:
         return self.entries[-1] if self.entries else None
 
 
-def _answer_text(value: Any) -> str:
-    if isinstance(value, list):
-        if value and all(isinstance(item, dict) for item in value):
-            return f"{len(value)} item{'' if len(value) == 1 else 's'}"
-        return "; ".join(str(item) for item in value)
-    if isinstance(value, dict):
-        return f"{len(value)} answer{'' if len(value) == 1 else 's'}"
-    return "" if value is None else str(value)
-
-
-def _exercise_labels(homework: list[Homework]) -> dict[int, dict[str, str]]:
-    """homework pk -> {field name: label} for homework that carry an exercise (one query)."""
-    labels: dict[int, dict[str, str]] = {}
-    for homework_exercise in HomeworkExercise.objects.filter(homework__in=[h.pk for h in homework]).only(
-        "homework_id", "fields_snapshot"
-    ):
-        snapshot = homework_exercise.fields_snapshot if isinstance(homework_exercise.fields_snapshot, list) else []
-        labels[homework_exercise.homework_id] = {
-            str(f.get("name")): str(f.get("label") or f.get("name")) for f in snapshot if isinstance(f, dict)
-        }
-    return labels
+def _exercise_fields(homework: list[Homework]) -> dict[int, list[dict[str, Any]]]:
+    """homework pk -> its exercise's fields, as agreed, for homework that carry an exercise (one query)."""
+    return {
+        homework_exercise.homework_id: homework_exercise.fields_snapshot
+        for homework_exercise in HomeworkExercise.objects.filter(homework__in=[h.pk for h in homework]).only(
+            "homework_id", "fields_snapshot"
+        )
+        if isinstance(homework_exercise.fields_snapshot, list)
+    }
 
 
 def homework_rows(interval: Interval) -> list[HomeworkRow]:
     stalled = {h.pk for h in metrics.stalls(interval)}
-    labels = _exercise_labels(interval.homework)
+    fields = _exercise_fields(interval.homework)
     rows = []
     for item in interval.homework:
         entries = interval.entries.get(item.pk, [])
         row = HomeworkRow(homework=item, entries=entries, stalled=item.pk in stalled)
         latest = next((e for e in reversed(entries) if isinstance(e.answers, dict) and e.answers), None)
-        if latest is not None:
-            answers: dict[str, Any] = latest.answers  # type: ignore[assignment]
-            names = labels.get(item.pk, {})
-            order = list(names) + [name for name in answers if name not in names]
+        if latest is not None and item.pk in fields:
             row.answers = [
-                (names.get(name, name.replace("_", " ").capitalize()), _answer_text(answers.get(name)))
-                for name in order
-                if answers.get(name) not in (None, "", [])
+                shown
+                for shown in display_answers(fields[item.pk], latest.answers)
+                if shown.get("items") or shown.get("value") not in (None, "", [])
             ]
             row.answers_written_at = latest.written_at
         rows.append(row)
@@ -105,13 +92,23 @@ def shared_journal_entries(engagement: Engagement, interval: Interval) -> list[J
 
 
 def brief_context(session: Session) -> dict[str, Any]:
-    """Everything on the brief for one session: ten queries, whatever the size of the interval."""
+    """Everything on the brief for one session: twelve queries, whatever the size of the interval."""
     engagement = session.engagement
     interval = interval_before(session)
     insights = metrics.interval_insights(interval)
     to_explore = list(engagement.agenda_items.open().filter(kind=AgendaItem.Kind.TO_EXPLORE).select_related("homework"))
     rows = homework_rows(interval)
+    pattern = recent_patterns([engagement], min(interval.now, session.scheduled_at))[engagement.pk]
+    state = metrics.client_state(
+        name=engagement.client.display_name.split()[0],
+        paused=engagement.status == Engagement.Status.PAUSED,
+        sessions_held=pattern.sessions_held,
+        stalled=stalled_items(insights.stalled),
+        written_since_last_session=bool(insights.entries),
+        recent=pattern.recent,
+    )
     return {
+        "state": state,
         "session": session,
         "engagement": engagement,
         "interval": interval,
@@ -135,19 +132,24 @@ class OverviewRow:
     stalled: list[Homework]
     silent: bool
     to_explore: bool
+    state: metrics.ClientState
 
     @property
     def stuck(self) -> bool:
-        return bool(self.stalled)
+        return self.state.state == "stuck"
+
+
+def stalled_items(homework: list[Homework]) -> list[metrics.StalledItem]:
+    return [metrics.StalledItem(title=h.title, carried_over=h.carried_from_id is not None) for h in homework]
 
 
 def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[OverviewRow]:
-    """Every active or paused client of a coach (the caseload), sorted by next session: three queries.
+    """Every active or paused client of a coach (the caseload), sorted by next session: five queries.
 
     Silent: nothing written since the current interval began (`Engagement.current_interval_start`).
     """
     now = now or timezone.now()
-    engagements = (
+    engagements: list[Engagement] = list(
         caseload(coach, now=now)
         .prefetch_related(
             Prefetch(
@@ -162,6 +164,7 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
         )
         .order_by(F("next_session_at").asc(nulls_last=True), "client__name")
     )
+    patterns = recent_patterns(engagements, now)
     rows = []
     for engagement in engagements:
         zone = engagement.client.zone
@@ -170,13 +173,25 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
             for item in engagement.open_homework_items  # type: ignore[attr-defined]
             if metrics.is_stalled(item, [e.written_at for e in item.progress.all()], zone, now)
         ]
+        silent = (
+            engagement.last_activity is None  # type: ignore[attr-defined]
+            or engagement.last_activity < engagement.interval_start  # type: ignore[attr-defined]
+        )
+        pattern = patterns[engagement.pk]
         rows.append(
             OverviewRow(
                 engagement=engagement,
                 stalled=stalled,
-                silent=engagement.last_activity is None  # type: ignore[attr-defined]
-                or engagement.last_activity < engagement.interval_start,  # type: ignore[attr-defined]
+                silent=silent,
                 to_explore=engagement.has_to_explore,  # type: ignore[attr-defined]
+                state=metrics.client_state(
+                    name=engagement.client.display_name.split()[0],
+                    paused=engagement.status == Engagement.Status.PAUSED,
+                    sessions_held=pattern.sessions_held,
+                    stalled=stalled_items(stalled),
+                    written_since_last_session=not silent,
+                    recent=pattern.recent,
+                ),
             )
         )
     return rows

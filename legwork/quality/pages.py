@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from legwork.coaching.models import Engagement, Session
+from legwork.exercises.models import HomeworkExercise
 from legwork.homework.models import Homework
 
 from . import charts, metrics
@@ -116,3 +117,30 @@ def check_ins_context(engagement: Engagement) -> dict[str, Any]:
     for s in series:
         s.points = [(when.astimezone(zone), value) for when, value in s.points]
     return {"check_in_series": series, "check_in_chart": charts.check_in_svg(series)}
+
+
+def exercise_scale_series(homework: Homework) -> list[CheckInSeries]:
+    """An exercise's scale answers (a Wheel of Life, say) across its sittings, charted like check-ins. Two queries."""
+    carried = HomeworkExercise.objects.filter(homework=homework).only("fields_snapshot").first()
+    if carried is None or not isinstance(carried.fields_snapshot, list):
+        return []
+    scales = [f for f in carried.fields_snapshot if isinstance(f, dict) and f.get("type") == "scale"]
+    if not scales:
+        return []
+    sittings = (
+        homework.progress.filter(answers__isnull=False).order_by("written_at", "pk").only("answers", "written_at")
+    )
+    zone = homework.engagement.client.zone
+    series = {
+        str(f["name"]): CheckInSeries(
+            str(f.get("label") or f["name"]), str(f.get("low") or "1"), str(f.get("high") or "10"), []
+        )
+        for f in scales
+    }
+    for entry in sittings:
+        answers = entry.answers if isinstance(entry.answers, dict) else {}
+        for name, item in series.items():
+            value = answers.get(name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                item.points.append((entry.written_at.astimezone(zone), value))
+    return list(series.values())

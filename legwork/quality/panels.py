@@ -14,7 +14,7 @@ from legwork.homework.models import Homework
 from legwork.insights.models import reflection_is_editable
 from legwork.lib.panels import panel
 
-from . import pages, steps
+from . import charts, pages, steps
 from .forms import CheckInForm
 from .models import CheckInAnswer, CheckInScale, Role, Step, role_of
 
@@ -91,13 +91,23 @@ def my_quality(context: template.Context, engagement: Engagement) -> dict[str, A
 
 @panel("homework.exercise", "quality/_homework_panel.html", order=60)
 def homework_quality(context: template.Context, homework: Homework) -> dict[str, Any] | None:
-    """On the homework page: its ratings as the blind rule allows, and strategies to turn into steps. Six queries."""
+    """On the homework page: its ratings as the blind rule allows, strategies to turn into steps, and an
+    exercise's scores across sittings.
+    Nine queries."""
     role = _role(context, homework.engagement)
     if role is None:
         return None
     rows = pages.rating_rows([homework], role)
     anchors = steps.source_anchors([homework]).get(homework.pk, [])
     serves = Step.objects.filter(homework=homework).select_related("source").first()
-    if not rows and not anchors and serves is None:
+    scales_chart = charts.check_in_svg(pages.exercise_scale_series(homework), title="Scores across sittings")
+    if not rows and not anchors and serves is None and not scales_chart:
         return None
-    return {"homework": homework, "row": rows[0] if rows else None, "anchors": anchors, "serves": serves, "role": role}
+    return {
+        "homework": homework,
+        "row": rows[0] if rows else None,
+        "anchors": anchors,
+        "serves": serves,
+        "role": role,
+        "scales_chart": scales_chart,
+    }

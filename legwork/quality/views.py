@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -25,8 +25,9 @@ from .models import CheckInAnswer, CheckInScale, role_of
 
 
 def _back(request: AuthedHttpRequest, default: str) -> str:
+    """A path on this site to go back to (never a view name, never another host), else `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
 
@@ -49,10 +50,10 @@ def homework_quality(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     form.add_error(error.field, error.message)
                 else:
                     messages.error(request, error.message)
-                    return redirect(_back(request, homework.get_absolute_url()))
+                    return HttpResponseRedirect(_back(request, homework.get_absolute_url()))
             else:
                 messages.success(request, f"Your rating of “{homework.title}” is saved.")
-                return redirect(_back(request, homework.get_absolute_url()))
+                return HttpResponseRedirect(_back(request, homework.get_absolute_url()))
         status = 400
         row = next(iter(pages.rating_rows([homework], role or "")), None)
     return render(

@@ -44,7 +44,9 @@ def review(page: Any, title: str, outcome: str, reason: str = "", decision: str 
         form.get_by_label("Reason").select_option(label=reason)
     if decision:
         form.get_by_label("Decision").select_option(label=decision)
-    form.get_by_role("button", name="Record the outcome").click()
+    # htmx answers a recorded outcome with a whole-page redirect (HX-Redirect): wait for it.
+    with page.expect_navigation():
+        form.get_by_role("button", name="Record the outcome").click()
     page.wait_for_load_state()
 
 
@@ -120,6 +122,7 @@ def test_coach_and_client_walk_the_whole_loop(open_browser: Any, live_server: An
     page.get_by_label("What they will do").nth(0).fill("Talk to two UX researchers")
     page.locator("#id_homework-0-purpose_0").check()  # explore
     page.get_by_label("What they will do").nth(1).fill("Send the application to Acme")
+    page.locator("#id_homework-1-purpose_1").check()  # act: no row comes with a purpose chosen
     page.get_by_role("button", name="Add another row").click()
     page.wait_for_selector("#id_homework-2-title")
     assert page.get_by_label("What they will do").nth(0).input_value() == "Talk to two UX researchers"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import unescape
 from typing import Any
 
@@ -464,10 +465,12 @@ def test_a_bad_review_is_kept_with_the_error_beside_the_field(
     homework: Homework, session: Session, alice: User, data: dict[str, str], field: str, error: str
 ) -> None:
     prefix = f"review-{homework.pk}"
-    response = signed_in(alice).post(
-        reverse("homework_review", args=[session.pk, homework.pk]), {f"{prefix}-{k}": v for k, v in data.items()}
-    )
-    assert response.status_code == 400
+    web = signed_in(alice)
+    posted = {f"{prefix}-{k}": v for k, v in data.items()}
+    response = web.post(reverse("homework_review", args=[session.pk, homework.pk]), posted, follow=True)
+    # Post/redirect/get: the page comes back at its own URL (safe to reload), the form as posted.
+    assert response.redirect_chain == [(f"{reverse('session', args=[session.pk])}#{prefix}", 302)]
+    assert response.status_code == 200
     html = unescape(response.content.decode())
     assert error in html
     assert f'id="id_{prefix}-{field}_error"' in html
@@ -475,6 +478,25 @@ def test_a_bad_review_is_kept_with_the_error_beside_the_field(
         assert data["note"] in html
     homework.refresh_from_db()
     assert homework.outcome == ""
+    # Kept once: a reload shows the page afresh.
+    assert error not in unescape(web.get(reverse("session", args=[session.pk])).content.decode())
+    # With htmx the review is swapped in place, in a status htmx swaps (no console error).
+    swapped = web.post(reverse("homework_review", args=[session.pk, homework.pk]), posted, HTTP_HX_REQUEST="true")
+    assert swapped.status_code == 200
+    fragment = unescape(swapped.content.decode())
+    assert fragment.lstrip().startswith(
+        f'<form method="post" action="{reverse("homework_review", args=[session.pk, homework.pk])}"'
+    )
+    assert error in fragment
+    assert f'id="id_{prefix}-{field}_error"' in fragment
+
+
+@pytest.mark.django_db
+def test_the_review_forms_post_address_sends_a_reload_back_to_the_page(
+    homework: Homework, session: Session, alice: User
+) -> None:
+    response = signed_in(alice).get(reverse("homework_review", args=[session.pk, homework.pk]))
+    assert (response.status_code, response["Location"]) == (302, reverse("session", args=[session.pk]))
 
 
 # --- Wrap-up --------------------------------------------------------------------------------
@@ -510,9 +532,13 @@ def test_the_coach_wraps_up_with_several_homework_and_the_next_session(
 def test_add_another_row_keeps_what_was_typed(session: Session, alice: User, htmx: bool) -> None:
     data = wrap_up_data([{"title": "Typed already"}, {"title": ""}], add_row="1", next_session_at="2030-05-20T17:30")
     headers: dict[str, Any] = HTMX if htmx else {}
-    response = signed_in(alice).post(reverse("session_wrap_up", args=[session.pk]), data, **headers)
+    response = signed_in(alice).post(reverse("session_wrap_up", args=[session.pk]), data, follow=not htmx, **headers)
     html = unescape(response.content.decode())
     assert response.status_code == 200
+    # Without JS it is post/redirect/get: the address bar ends on the page itself.
+    assert getattr(response, "redirect_chain", []) == (
+        [] if htmx else [(reverse("session", args=[session.pk]) + "#wrap-up", 302)]
+    )
     assert ("<html" in html) is not htmx
     assert 'name="homework-TOTAL_FORMS" value="3"' in html
     assert "homework-2-title" in html
@@ -538,8 +564,8 @@ def test_add_another_row_keeps_what_was_typed(session: Session, alice: User, htm
 def test_bad_wrap_up_input_is_kept_and_nothing_is_saved(
     session: Session, alice: User, data: dict[str, str], error: str
 ) -> None:
-    response = signed_in(alice).post(reverse("session_wrap_up", args=[session.pk]), data)
-    assert response.status_code == 400
+    response = signed_in(alice).post(reverse("session_wrap_up", args=[session.pk]), data, follow=True)
+    assert response.redirect_chain == [(reverse("session", args=[session.pk]) + "#wrap-up", 302)]
     html = unescape(response.content.decode())
     assert error in html
     title = data.get("homework-0-title", "")
@@ -588,10 +614,12 @@ def test_session_page_query_count_does_not_grow_with_homework_or_wrap_up_rows(
         response = client.get(reverse("session", args=[later.pk]))
     assert len(response.context["to_review"]) == 12
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    page_queries = len(many)
+    assert client.post(reverse("session_wrap_up", args=[later.pk]), more_rows).status_code == 302
     with CaptureQueriesContext(connection) as with_rows:
-        assert client.post(reverse("session_wrap_up", args=[later.pk]), more_rows).status_code == 200
-    # The same page plus the POST's own session read and its transaction (savepoint, release); never one per row.
-    assert len(with_rows) <= len(many) + 4
+        assert client.get(reverse("session", args=[later.pk])).status_code == 200
+    # The same page plus taking the kept rows from the session (write, transaction); never one per row.
+    assert len(with_rows) <= page_queries + 3
 
 
 @pytest.mark.django_db
@@ -664,3 +692,71 @@ def test_client_home_shows_the_if_then_plan_in_the_clients_words(alice_bob: Enga
     html = unescape(signed_in(bob).get(reverse("home")).content.decode())
     assert "<strong>Plan:</strong> Tuesday evening, at the kitchen table</p>" in html
     assert "<strong>Plan:</strong> in the park</p>" in html
+
+
+# --- The session page as it runs (issue 12) -----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_wrap_up_rows_choose_no_purpose_and_show_the_plan_fields(session: Session, alice: User) -> None:
+    html = signed_in(alice).get(reverse("session", args=[session.pk])).content.decode()
+    assert re.search(r'name="homework-0-purpose"', html)
+    assert not re.search(r'<input type="radio" name="homework-\d+-purpose"[^>]*checked', html)
+    assert "<details" not in html.split('id="wrap-up"')[1]
+    data = wrap_up_data([{"title": "No purpose yet", "purpose": ""}])
+    response = signed_in(alice).post(reverse("session_wrap_up", args=[session.pk]), data, follow=True)
+    html = unescape(response.content.decode())
+    assert "Choose one: explore" in html
+    assert 'value="No purpose yet"' in html
+    assert not Homework.objects.filter(title="No purpose yet").exists()
+
+
+@pytest.mark.django_db
+def test_the_wrap_up_form_is_gone_once_wrapped_up_until_asked_for(session: Session, alice: User) -> None:
+    web = signed_in(alice)
+    web.post(reverse("session_wrap_up", args=[session.pk]), wrap_up_data([{"title": "Call Dana"}]))
+    page = web.get(reverse("session", args=[session.pk]))
+    html = page.content.decode()
+    assert page.context["stage"] == "closed"
+    assert 'name="homework-0-title"' not in html
+    assert "Add more homework" in html
+    assert 'name="homework-0-title"' in web.get(reverse("session", args=[session.pk]) + "?more=1").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_has_one_agenda(session: Session, alice: User) -> None:
+    html = signed_in(alice).get(reverse("session", args=[session.pk])).content.decode()
+    assert html.count(">Agenda<") == 1
+    assert 'name="agenda"' not in html
+
+
+@pytest.mark.django_db
+def test_the_stages_run_before_review_wrap_up(homework: Homework, alice: User) -> None:
+    upcoming = make_session(homework.engagement, at=timezone.now() + dt.timedelta(days=1))
+    web = signed_in(alice)
+    before = web.get(reverse("session", args=[upcoming.pk]))
+    assert before.context["stage"] == "before"
+    assert "Read the brief" in before.content.decode()
+    started = make_session(homework.engagement, at=timezone.now() - dt.timedelta(minutes=5))
+    assert web.get(reverse("session", args=[started.pk])).context["stage"] == "review"
+    one = web.get(reverse("session", args=[started.pk]) + "?one=1")
+    assert len(one.context["to_review"]) == 1
+    prefix = f"review-{homework.pk}"
+    web.post(reverse("homework_review", args=[started.pk, homework.pk]), {f"{prefix}-outcome": "done"})
+    assert web.get(reverse("session", args=[started.pk])).context["stage"] == "wrap-up"
+
+
+@pytest.mark.django_db
+def test_one_tap_log_updates_the_interval_line_out_of_band(alice_bob: Engagement, bob: User) -> None:
+    make_session(alice_bob, at=timezone.now() - dt.timedelta(days=3), status="held")
+    make_session(alice_bob, at=timezone.now() + dt.timedelta(days=7))
+    homework = make_homework(alice_bob, status="confirmed", created_at=timezone.now() - dt.timedelta(days=2))
+    web = signed_in(bob)
+    assert "Nothing logged yet this interval" in web.get(reverse("home")).content.decode()
+    prefix = f"progress-{homework.pk}"
+    response = web.post(reverse("progress_log", args=[homework.pk]), {f"{prefix}-quick": "30"}, **HTMX)
+    html = unescape(response.content.decode())
+    assert f'<div id="interval-line-{alice_bob.pk}" hx-swap-oob="true">' in html
+    assert "Nothing logged yet this interval" not in html
+    assert "You've worked on 1 of the" in html
+    assert "1 entry, last just now" in html

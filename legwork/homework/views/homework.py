@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from legwork.coaching.access import require_client, require_coach
+from legwork.coaching.models import Session
 from legwork.lib.http import AuthedHttpRequest, redirect_back
 from legwork.lib.rules import RuleBroken
 
@@ -158,4 +159,18 @@ def _homework_card(
     homework.entries = summary["entries"]  # type: ignore[attr-defined]
     homework.last_entry = summary["last_entry"]  # type: ignore[attr-defined]
     context = {"homework": homework, "entry": entry, "form": form}
-    return render(request, "homework/client_home.html#homework-card", context)
+    response = render(request, "homework/client_home.html#homework-card", context)
+    if entry is not None:
+        # The interval's line above the cards ("Nothing logged yet this interval") changes too: sent along
+        # out of band, so it is right without a reload.
+        engagement = homework.engagement
+        engagement.next = (  # type: ignore[attr-defined]
+            Session.objects.scheduled()
+            .filter(engagement=engagement)
+            .select_related("reflection")
+            .order_by("scheduled_at")
+            .first()
+        )
+        line = render(request, "homework/client_home.html#interval-line", {"engagement": engagement, "oob": True})
+        response.content += line.content
+    return response

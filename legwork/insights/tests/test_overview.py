@@ -32,6 +32,8 @@ def client_with(coach: User, name: str, *, next_in_days: int, pattern: str) -> E
     engagement = make_engagement(coach, person)
     Engagement.objects.filter(pk=engagement.pk).update(created_at=timezone.now() - dt.timedelta(days=40))
     now = timezone.now()
+    # Two sessions held: past the first interval, so the client is no longer "new".
+    make_session(engagement, at=now - dt.timedelta(days=24), status=Session.Status.HELD)
     make_session(engagement, at=now - dt.timedelta(days=10), status=Session.Status.HELD)
     make_session(engagement, at=now + dt.timedelta(days=next_in_days))
     homework = make_homework(

@@ -154,11 +154,11 @@ def test_the_page_form_rates_and_a_mistake_comes_back_beside_the_field(bob: User
     assert QualityRating.objects.get().how_well == 4
 
 
-def test_an_outside_next_is_not_followed(bob: User, done: Homework) -> None:
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "a b", "homework"])
+def test_an_outside_or_odd_next_is_not_followed(bob: User, done: Homework, target: str) -> None:
     url = reverse("homework_quality", args=[done.pk])
-    response = signed_in(bob).post(
-        url, {f"q{done.pk}-how_well": "4", f"q{done.pk}-usefulness": "3", "next": "https://evil.example/"}
-    )
+    response = signed_in(bob).post(url, {f"q{done.pk}-how_well": "4", f"q{done.pk}-usefulness": "3", "next": target})
+    assert response.status_code == 302
     assert response["Location"] == reverse("homework", args=[done.pk])
 
 
