@@ -21,6 +21,7 @@ from legwork.lib.shapes import Schema
 from .http import ApiError
 
 FIELDS_MESSAGE = "Some fields need another look."
+_WHEN_FIELDS = (forms.DateTimeField, forms.DateField, forms.TimeField)
 
 
 def _kind(field: forms.Field) -> str:
@@ -77,6 +78,10 @@ def form_data(
         kind = _kind(field)
         if (problem := _type_error(kind, value)) is not None:
             errors[where + name] = problem
+            continue
+        if value == "" and isinstance(field, _WHEN_FIELDS):
+            # A form reads "" as left empty; the document says a date or null, so "" is refused.
+            errors[where + name] = "A date or time as documented, or null."
             continue
         _put(data, prefix + name, kind, value)
     return data, errors
@@ -186,6 +191,11 @@ def field_schema(field: forms.Field) -> Schema:
                 break
         if isinstance(field, forms.CharField) and field.max_length:
             schema["maxLength"] = field.max_length
+        if isinstance(field, forms.CharField) and field.required:
+            # A required text field takes something besides spaces (the form strips them first).
+            schema["minLength"] = 1
+            if field.strip:
+                schema["pattern"] = r"\S"
         if isinstance(field, forms.ChoiceField) and (options := _choices(field)):
             schema["enum"] = options
     if field.help_text or field.label:

@@ -100,7 +100,10 @@ def _operation(operation: Any) -> dict[str, Any]:
     if operation.description:
         described["description"] = operation.description
     if (body := operation.body_schema()) is not None:
-        described["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        # A body whose every field may be left out may be left out whole (the handler reads it as {}).
+        shape = schemas().get(body["$ref"].rsplit("/", 1)[-1], {}) if "$ref" in body else body
+        required = bool(shape.get("required")) or shape.get("type") != "object"
+        described["requestBody"] = {"required": required, "content": {"application/json": {"schema": body}}}
     return described
 
 

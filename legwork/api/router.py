@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import jsonschema
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 from django.views.decorators.csrf import csrf_exempt
 
 from legwork.lib.shapes import Schema
 
-from .http import View, method_not_allowed, run
+from .http import ApiError, View, method_not_allowed, run
 
 PREFIX = "api/v1"
 _PARAM = re.compile(r"\{(\w+)\}")
@@ -52,6 +53,38 @@ class Operation:
 
     def body_schema(self) -> Schema | None:
         return self.body() if callable(self.body) else self.body
+
+    def check_query(self, request: HttpRequest) -> None:
+        """400 for a query value its declared schema refuses, so the document and the check are one."""
+        for parameter in self.query:
+            name, schema = parameter["name"], parameter["schema"]
+            if name not in request.GET:
+                continue
+            raw = request.GET[name]
+            value: Any = raw
+            if schema.get("type") == "integer":
+                if not re.fullmatch(r"-?\d{1,18}", raw):
+                    raise ApiError(400, f"{name} is a whole number.", {name: "A whole number."})
+                value = int(raw)
+            try:
+                jsonschema.validate(value, schema)
+            except jsonschema.ValidationError as error:
+                raise ApiError(400, f"{name} is not a value this list takes.", {name: _problem(error)}) from None
+
+    def call(self, request: HttpRequest, **kwargs: Any) -> Any:
+        self.check_query(request)
+        return self.handler(request, **kwargs)
+
+
+def _problem(error: jsonschema.ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if "enum" in schema:
+        return "One of: " + ", ".join(str(option) for option in schema["enum"]) + "."
+    if "maxLength" in schema:
+        return f"At most {schema['maxLength']} characters."
+    if "minimum" in schema or "maximum" in schema:
+        return f"From {schema.get('minimum', '…')} to {schema.get('maximum', '…')}."
+    return "Not a value this takes."
 
 
 class Router:
@@ -112,7 +145,7 @@ def _dispatcher(operations: list[Operation]) -> View:
         if operation.view is not None:
             response: HttpResponse = operation.view(request, **kwargs)
             return response
-        return run(request, operation.handler, operation.status, kwargs)
+        return run(request, operation.call, operation.status, kwargs)
 
     return view
 

@@ -98,7 +98,7 @@ def _field_checks(document: dict[str, Any]) -> list[str]:
             name = field.get("name")
             place = f"{prefix}[{index}]" + (f" (“{_quote(name)}”)" if isinstance(name, str) else "")
             kind = field.get("type")
-            if kind is not None and kind not in allowed:
+            if "type" in field and kind not in allowed:
                 errors.append(f"{place}: unknown type “{_quote(str(kind))}”; known types are {', '.join(allowed)}")
             if isinstance(name, str):
                 if not FIELD_NAME.fullmatch(name) and FIELD_NAME.match(name):
@@ -106,7 +106,8 @@ def _field_checks(document: dict[str, Any]) -> list[str]:
                 if name in seen:
                     errors.append(f"{place}: duplicate field name “{name}”; each field needs its own name")
                 seen.add(name)
-            if kind == "group" and isinstance(field.get("fields"), list):
+            # Any field's sub-fields are checked, a group's or not, so none slips past as valid.
+            if isinstance(field.get("fields"), list):
                 walk(field["fields"], f"{place}.fields", SIMPLE_TYPES)
 
     walk(fields, "fields", FIELD_TYPES)
@@ -123,6 +124,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 
 def validate_document(document: Any, source: str) -> dict[str, Any]:
+    """The document as it will be saved (its text cleaned, as every save cleans it), once it is valid."""
+    document = clean_data(document)
     if not isinstance(document, dict):
         raise ExerciseFormatError(source, ["the document must be a mapping of keys (slug, title, fields...)"])
     errors = _field_checks(document)
@@ -160,7 +163,7 @@ def parse_exercise(text: str | bytes, source: str) -> dict[str, Any]:
     except RecursionError:
         raise ExerciseFormatError(source, ["the document is nested too deeply"]) from None
     # Surrogate pairs (json.dumps writes an emoji as two escapes) joined, control characters dropped.
-    return validate_document(clean_data(document), source)
+    return validate_document(document, source)
 
 
 def dump_exercise(document: dict[str, Any]) -> str:

@@ -39,13 +39,15 @@ def exercise_sync_builtins() -> int:
 
 
 def _free_slug(owner: User, slug: str) -> str:
-    taken = set(Exercise.objects.filter(owner=owner, slug__startswith=slug).values_list("slug", flat=True))
+    # The numbered slug is checked as it will be saved: a stem short enough for "-N" within 60 characters.
+    stem = slug[:55].rstrip("-")
+    taken = set(Exercise.objects.filter(owner=owner, slug__startswith=stem).values_list("slug", flat=True))
     if slug not in taken:
         return slug
     number = 2
-    while f"{slug}-{number}"[:60] in taken:
+    while f"{stem}-{number}" in taken:
         number += 1
-    return f"{slug[:55]}-{number}"
+    return f"{stem}-{number}"
 
 
 def exercise_create(*, owner: User, document: dict[str, Any]) -> Exercise:

@@ -237,3 +237,15 @@ def test_it_adds_blank_question_rows_without_saving(client: Any, alice: Any) -> 
     assert not Exercise.objects.filter(owner=alice).exists()
     too_many = client.post(reverse("exercise_new"), {**editor_post(more="1"), "fields-TOTAL_FORMS": "oops"})
     assert too_many.status_code == 200
+
+
+def test_it_numbers_copies_of_an_exercise_with_a_long_slug_without_a_clash(alice: Any) -> None:
+    from legwork.exercises.services import exercise_duplicate
+
+    exercise = make_own(alice)
+    exercise.slug = "a" * 54 + "-bcde"  # 59 characters: the number must replace its tail
+    exercise.save()
+    copies = [exercise_duplicate(exercise=exercise, by=alice) for _ in range(3)]
+    slugs = [copy.slug for copy in copies]
+    assert slugs == ["a" * 54 + "-2", "a" * 54 + "-3", "a" * 54 + "-4"]
+    assert all(len(slug) <= 60 for slug in slugs)
