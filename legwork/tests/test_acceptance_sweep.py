@@ -25,7 +25,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # Objects of one shape visited per person: enough to meet long and short text, empty and full lists.
