@@ -266,6 +266,8 @@ def answers_save(request: HttpRequest, id: str) -> dict[str, Any]:
     require_client(homework.engagement, user)
     payload = json_body(request)
     unknown = {name: "Not a field of this request." for name in payload if name != "answers"}
+    if "answers" not in payload:
+        unknown["answers"] = "The answers, by question name."
     data, errors = _answers_data(carried.fields_snapshot, payload.get("answers", {}))
     if unknown or errors:
         raise ApiError(400, FIELDS_MESSAGE, {**unknown, **errors})
