@@ -138,3 +138,34 @@ def test_a_tampered_assertion_signs_nobody_in(careers: Practice, idp: SAMLIdP) -
     assert "_auth_user_id" not in client.session
     assert not User.objects.filter(email__in=["tess@uni.example.ac.uk", "boss@uni.example.ac.uk"]).exists()
     assert response.request["PATH_INFO"] != "/"
+
+
+def test_the_environment_variables_configure_the_saml_provider(settings: Any, db: Any, idp: SAMLIdP) -> None:
+    """SSO_SAML_* alone, no admin: settings.py's provider (its attribute names, signed assertions) signs a coach in."""
+    from .test_sso_oidc import providers_from_environment
+
+    practice = Practice.objects.create(name="Careers by env")
+    settings.SOCIALACCOUNT_PROVIDERS = providers_from_environment(
+        SSO_SAML_IDP_ENTITY_ID=idp.entity_id,
+        SSO_SAML_IDP_SSO_URL=idp.sso_url,
+        SSO_SAML_IDP_X509_CERT=idp.x509cert,
+        SSO_SAML_NAME="Staff SAML",
+        SSO_SAML_PRACTICE=str(practice.pk),
+        SSO_SAML_DOMAINS="staff.example.ac.uk",
+    )
+    client = Client(HTTP_HOST="localhost")
+    assert b"Staff SAML" in client.get("/accounts/login/").content
+    idp.trust(client.get("/accounts/saml/saml/metadata/").content.decode())
+    idp.sign_in_as(uid="env-9", email="ray@staff.example.ac.uk", name="Ray Staff")
+
+    start = client.post("/accounts/saml/saml/login/")
+    form = requests.get(start["Location"], timeout=30).text
+    fields = {
+        name: unescape(value) for name, value in re.findall(r'name="(SAMLResponse|RelayState)"\s+value="([^"]*)"', form)
+    }
+    response = client.post("/accounts/saml/saml/acs/", fields, follow=True)
+
+    assert on_coach_home(response)
+    ray = User.objects.get(email="ray@staff.example.ac.uk")
+    assert ray.name == "Ray Staff"
+    assert Membership.objects.get(user=ray).practice == practice
