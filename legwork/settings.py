@@ -89,7 +89,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The API signs in by token, not cookie; a CSRF refusal under /api/ still answers JSON.
 CSRF_FAILURE_VIEW = "legwork.api.errors.csrf_failure"
 SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = "Legwork"
+# The name people see on pages and in every email (allauth's included), and an address
+# to write to for help: without one, no page or email promises "contact us".
+SITE_NAME = env_str("LEGWORK_SITE_NAME", "Legwork")
+CONTACT_EMAIL = env_str("LEGWORK_CONTACT_EMAIL")
 
 INSTALLED_APPS = [
     "legwork.lib",
@@ -241,7 +244,6 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "legwork.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "legwork.accounts.forms.CoachSignupForm"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Legwork] "
 # Limits count per client address (see TRUSTED_PROXIES) and, for failed sign-ins,
 # per account *and* address (legwork.accounts.adapter): a stranger's wrong
 # passwords lock out the stranger, never the account's owner. The same failure
@@ -272,7 +274,7 @@ ACCOUNT_RATE_LIMITS["request_login_code"] = "20/m/ip,3/m/key,10/h/key"
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 30) * 24 * 3600
 USERSESSIONS_TRACK_ACTIVITY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Legwork"
+MFA_TOTP_ISSUER = SITE_NAME
 
 # Email: console in development, SMTP when EMAIL_HOST is set.
 # The worker never waits on a silent SMTP server longer than this many seconds.

@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -20,6 +21,19 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's emails sign with the site's name and address, never the request's host
+        ("Hello from 127.0.0.1:8101!"): templates/account/email/ read these."""
+        site = {
+            "site_name": settings.SITE_NAME,
+            "site_root": settings.SITE_ROOT,
+            "contact_email": settings.CONTACT_EMAIL,
+        }
+        super().send_mail(template_prefix, email, {**site, **context})
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.SITE_NAME}] {subject}"
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The real client behind a trusted proxy: every per-address limit counts this."""

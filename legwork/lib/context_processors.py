@@ -7,4 +7,4 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site_name": settings.SITE_NAME, "site_root": settings.SITE_ROOT}
+    return {"site_name": settings.SITE_NAME, "site_root": settings.SITE_ROOT, "contact_email": settings.CONTACT_EMAIL}

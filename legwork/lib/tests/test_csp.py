@@ -22,8 +22,8 @@ from legwork.accounts.models import User
 from legwork.coaching.models import Engagement
 
 TEMPLATES = Path(settings.BASE_DIR, "templates")
-# Emails and the export's archive are read in mail programs and from disk, never under this policy.
-NOT_SERVED = ("emails/", "exports/archive.html")
+# Emails (ours and allauth's) and the export's archive are read in mail programs and from disk, never under this policy.
+NOT_SERVED = ("emails/", "account/email/", "exports/archive.html")
 
 
 def _served_templates() -> list[Path]:
