@@ -29,7 +29,8 @@ DEBIAN_PACKAGES := chromium
 
 DEBIAN_PACKAGES += dovecot-imapd  # reply by email: the IMAP server its tests start
 
-# (single sign-on adds what its SAML identity provider needs here)
+# Single sign-on: the SAML identity provider its tests start (pysaml2) signs with the xmlsec1 program.
+DEBIAN_PACKAGES += xmlsec1
 
 # Deployment: Debian's caddy for the HTTPS test behind a reverse proxy (legwork/ops/tests/test_proxy.py);
 # buildah, debootstrap and podman build and run the container image without a registry or daemon (.ci/run).

@@ -125,6 +125,10 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Phone (issue 15): every signed-in session recorded per person, listed and revocable as a "device".
     "allauth.usersessions",
+    # Single sign-on for a practice's coaches (docs/practice.md, "Single sign-on"; legwork/practice/sso.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django.contrib.humanize",  # allauth's own sessions page (/accounts/sessions/) needs it
 ]
 
@@ -242,7 +246,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_ADAPTER = "legwork.accounts.adapter.AccountAdapter"
+# legwork.practice.sso's adapter is accounts' own plus one refusal: a password (or emailed code)
+# sign-in by a coach whose practice signs in only through single sign-on.
+ACCOUNT_ADAPTER = "legwork.practice.sso.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "legwork.accounts.forms.CoachSignupForm"
 # Limits count per client address (see TRUSTED_PROXIES) and, for failed sign-ins,
 # per account *and* address (legwork.accounts.adapter): a stranger's wrong
@@ -275,6 +281,71 @@ SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 30) * 24 * 3600
 USERSESSIONS_TRACK_ACTIVITY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+
+# Single sign-on (docs/practice.md, "Single sign-on"): an OpenID Connect and/or a SAML 2.0 identity
+# provider from these variables, or SocialApps made in the Django admin; each is tied to a practice
+# (SSO_*_PRACTICE here, or the practice's "identity provider" field). The adapter in
+# legwork/practice/sso.py admits only that practice's coaches and makes new ones just in time.
+SOCIALACCOUNT_ADAPTER = "legwork.practice.sso.SocialAccountAdapter"
+# A first sign-in makes the account at once; nobody is asked to fill in a sign-up form.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by address is the adapter's decision, not allauth's
+SOCIALACCOUNT_STORE_TOKENS = False  # Legwork never calls the provider back: no token kept
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_TIMEOUT", 10)
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {}
+if env_str("SSO_OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": "oidc",
+                "name": env_str("SSO_OIDC_NAME", "Single sign-on"),
+                "client_id": env_str("SSO_OIDC_CLIENT_ID"),
+                "secret": env_str("SSO_OIDC_SECRET"),
+                "settings": {
+                    "server_url": env_str("SSO_OIDC_SERVER_URL"),
+                    "oauth_pkce_enabled": True,
+                    "practice": env_str("SSO_OIDC_PRACTICE"),
+                    "domains": env_list("SSO_OIDC_DOMAINS", []),
+                },
+            }
+        ]
+    }
+if env_str("SSO_SAML_IDP_METADATA_URL") or env_str("SSO_SAML_IDP_ENTITY_ID"):
+    SOCIALACCOUNT_PROVIDERS["saml"] = {
+        "APPS": [
+            {
+                "provider_id": "saml",
+                "client_id": "saml",  # the part of its addresses: /accounts/saml/saml/acs/
+                "name": env_str("SSO_SAML_NAME", "Single sign-on"),
+                "settings": {
+                    "idp": {
+                        "entity_id": env_str("SSO_SAML_IDP_ENTITY_ID"),
+                        "metadata_url": env_str("SSO_SAML_IDP_METADATA_URL"),
+                        "sso_url": env_str("SSO_SAML_IDP_SSO_URL"),
+                        "x509cert": env_str("SSO_SAML_IDP_X509_CERT"),
+                    },
+                    # A forged or replayed assertion must never sign anyone in: it must be signed.
+                    "advanced": {"want_assertion_signed": True, "strict": True},
+                    "attribute_mapping": {
+                        "uid": env_list("SSO_SAML_ATTR_UID", ["urn:oasis:names:tc:SAML:attribute:subject-id"]),
+                        "email": env_list(
+                            "SSO_SAML_ATTR_EMAIL",
+                            [
+                                "urn:oid:0.9.2342.19200300.100.1.3",
+                                "mail",
+                                "email",
+                                "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+                            ],
+                        ),
+                        "name": env_list("SSO_SAML_ATTR_NAME", ["urn:oid:2.16.840.1.113730.3.1.241", "displayName"]),
+                    },
+                    "use_nameid_for_email": env_bool("SSO_SAML_NAMEID_IS_EMAIL"),
+                    "practice": env_str("SSO_SAML_PRACTICE"),
+                    "domains": env_list("SSO_SAML_DOMAINS", []),
+                },
+            }
+        ]
+    }
 
 # Email: console in development, SMTP when EMAIL_HOST is set.
 # The worker never waits on a silent SMTP server longer than this many seconds.

@@ -7,6 +7,7 @@ from django import forms
 from legwork.accounts.models import User
 
 from .models import Membership, Practice
+from .sso import Refused, require_provider_before_sso_only
 
 
 class CoachInvitationForm(forms.Form):
@@ -21,7 +22,17 @@ class CoachInvitationForm(forms.Form):
 class PracticeForm(forms.ModelForm[Practice]):
     class Meta:
         model = Practice
-        fields = ["name", "sso_domains", "sso_provider", "password_sign_in"]
+        # The identity provider is tied to a practice by the site's staff (the Django admin or the
+        # environment), never by a practice's own admin: it decides who joins which practice.
+        fields = ["name", "sso_domains", "password_sign_in"]
+
+    def clean_password_sign_in(self) -> bool:
+        value = bool(self.cleaned_data.get("password_sign_in"))
+        try:
+            require_provider_before_sso_only(self.instance, value)
+        except Refused as error:
+            raise forms.ValidationError(str(error)) from None
+        return value
 
 
 class HandoverForm(forms.Form):

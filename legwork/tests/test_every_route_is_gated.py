@@ -104,6 +104,15 @@ ALLOWED = {
     "calendar_feed_ics": "a calendar feed's secret, revocable token, read without a session (reminders/tests)",
     "account_confirm_email": "allauth's email confirmation key",
     "account_reset_password_from_key": "allauth's password reset key",
+    # Single sign-on (practice/sso.py): the parameter names an identity provider, not anyone's thing; whoever
+    # signs in through it is admitted by SocialAccountAdapter (practice/tests/test_sso_*).
+    "openid_connect_login": "an identity provider's id, signed out (practice/tests/test_sso_oidc.py)",
+    "openid_connect_callback": "an identity provider's id, signed out (practice/tests/test_sso_oidc.py)",
+    "saml_login": "a SAML identity provider's short name, signed out (practice/tests/test_sso_saml.py)",
+    "saml_acs": "a SAML identity provider's short name: its signed assertion (practice/tests/test_sso_saml.py)",
+    "saml_finish_acs": "a SAML identity provider's short name (practice/tests/test_sso_saml.py)",
+    "saml_sls": "a SAML identity provider's short name: single logout",
+    "saml_metadata": "a SAML identity provider's short name: Legwork's public metadata for it",
     r"^api/(?P<path>.*)$": "the API's JSON 404 for any path it does not know",
 }
 # Django's admin: staff only, with its own permissions, and never a coach's or client's door.

@@ -41,6 +41,11 @@ ALLOWED = {
     "coaching.Invitation",
     "insights.InsightSettings",
     "django_tasks_database.DBTaskResult",
+    # Single sign-on: a practice's identity provider and the accounts linked to it (legwork/practice/sso.py).
+    "practice.Practice",
+    "socialaccount.SocialApp",
+    "socialaccount.SocialAccount",
+    "socialaccount.SocialToken",
 }
 # Fields about people, not content; every other text field of Legwork's models gets the canary.
 PEOPLE_FIELDS = {"accounts.User", "coaching.Invitation", "api.ApiToken", "reminders.CalendarFeed"}
