@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "legwork.conversation",
     # Quality at review, check-ins, selves to steps (issue 14): beside conversation, below the API and exports.
     "legwork.quality",
+    # Webhooks (issue 17): events told to a coach's URLs through the worker, signed (docs/webhooks.md).
+    "legwork.webhooks",
     "legwork.api",
     "legwork.exports",
     "legwork.phone",
@@ -494,7 +496,11 @@ IMAP_SSL = env_bool("IMAP_SSL", True)
 IMAP_MAILBOX = env_str("IMAP_MAILBOX", "INBOX")
 IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)
 # Periodic work the worker runs besides reminders (see reminders/worker.py): reading the reply mailbox.
-WORKER_STEPS = ["legwork.conversation.replies.replies_poll"]
+WORKER_STEPS = ["legwork.conversation.replies.replies_poll", "legwork.webhooks.delivery.webhooks_send"]
+# Webhooks (docs/webhooks.md): each POST's overall deadline in seconds, and whether a webhook may call a loopback
+# or private address (off in production, against server-side request forgery; on for tests and a laptop).
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 5)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
 
 # Running it for real (issue 17, legwork/ops): health page, metrics, backups.
 # /health/ answers 503 when no worker finished a pass for this long, or a due email or reminder waits longer.
