@@ -7,6 +7,8 @@ ALLOWED_HOSTS and the EMAIL_* variables.
 
 from __future__ import annotations
 
+import base64
+import email.utils
 import ipaddress
 import os
 import secrets
@@ -367,6 +369,35 @@ if env_str("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Legwork <legwork@localhost>")
+
+
+# Web Push (legwork/reminders/push.py, docs/phone.md): the VAPID key pair that signs every push request, as
+# base64url (the private key's raw 32 bytes; the public key's uncompressed point, derived when not given).
+# Without VAPID_PRIVATE_KEY one is generated into var/ on first run, like the secret key, never committed.
+def _vapid_private_key() -> str:
+    if key := env_str("VAPID_PRIVATE_KEY"):
+        return key
+    path = VAR_DIR / "vapid_private_key"
+    if not path.exists():
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+        path.write_text(base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+VAPID_PRIVATE_KEY = _vapid_private_key()
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+# Who push services write to about our traffic: a mailto: of the sending address unless set.
+VAPID_SUBJECT = env_str("VAPID_SUBJECT") or "mailto:" + email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+# Only these push services' hosts (and their subdomains) are posted to, over HTTPS: a subscription's endpoint
+# comes from a browser, and the server must not be made to post anywhere else (an internal address).
+PUSH_SERVICES = env_list(
+    "PUSH_SERVICES",
+    ["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"],
+)
+PUSH_ALLOW_HTTP = False  # tests only: their push service listens on loopback without TLS
 
 # Background jobs through Django's tasks API, stored in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
