@@ -7,6 +7,8 @@ ALLOWED_HOSTS and the EMAIL_* variables.
 
 from __future__ import annotations
 
+import base64
+import email.utils
 import ipaddress
 import os
 import secrets
@@ -106,6 +108,8 @@ INSTALLED_APPS = [
     "legwork.conversation",
     # Quality at review, check-ins, selves to steps (issue 14): beside conversation, below the API and exports.
     "legwork.quality",
+    # Webhooks (issue 17): events told to a coach's URLs through the worker, signed (docs/webhooks.md).
+    "legwork.webhooks",
     "legwork.api",
     "legwork.exports",
     "legwork.phone",
@@ -366,6 +370,35 @@ else:
     MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Legwork <legwork@localhost>")
 
+
+# Web Push (legwork/reminders/push.py, docs/phone.md): the VAPID key pair that signs every push request, as
+# base64url (the private key's raw 32 bytes; the public key's uncompressed point, derived when not given).
+# Without VAPID_PRIVATE_KEY one is generated into var/ on first run, like the secret key, never committed.
+def _vapid_private_key() -> str:
+    if key := env_str("VAPID_PRIVATE_KEY"):
+        return key
+    path = VAR_DIR / "vapid_private_key"
+    if not path.exists():
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+        path.write_text(base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+VAPID_PRIVATE_KEY = _vapid_private_key()
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+# Who push services write to about our traffic: a mailto: of the sending address unless set.
+VAPID_SUBJECT = env_str("VAPID_SUBJECT") or "mailto:" + email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+# Only these push services' hosts (and their subdomains) are posted to, over HTTPS: a subscription's endpoint
+# comes from a browser, and the server must not be made to post anywhere else (an internal address).
+PUSH_SERVICES = env_list(
+    "PUSH_SERVICES",
+    ["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"],
+)
+PUSH_ALLOW_HTTP = False  # tests only: their push service listens on loopback without TLS
+
 # Background jobs through Django's tasks API, stored in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -463,7 +496,11 @@ IMAP_SSL = env_bool("IMAP_SSL", True)
 IMAP_MAILBOX = env_str("IMAP_MAILBOX", "INBOX")
 IMAP_TIMEOUT = env_int("IMAP_TIMEOUT", 30)
 # Periodic work the worker runs besides reminders (see reminders/worker.py): reading the reply mailbox.
-WORKER_STEPS = ["legwork.conversation.replies.replies_poll"]
+WORKER_STEPS = ["legwork.conversation.replies.replies_poll", "legwork.webhooks.delivery.webhooks_send"]
+# Webhooks (docs/webhooks.md): each POST's overall deadline in seconds, and whether a webhook may call a loopback
+# or private address (off in production, against server-side request forgery; on for tests and a laptop).
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 5)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
 
 # Running it for real (issue 17, legwork/ops): health page, metrics, backups.
 # /health/ answers 503 when no worker finished a pass for this long, or a due email or reminder waits longer.

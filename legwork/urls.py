@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("legwork.phone.urls")),  # the manifest and service worker at the site root
     # Running it for real: health page and Prometheus metrics (issue 17).
     path("", include("legwork.ops.urls")),
+    path("", include("legwork.webhooks.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -60,7 +60,7 @@ def homework_thread(context: template.Context, homework: Homework) -> dict[str, 
     return thread_context(user, homework)
 
 
-@panel("client_home.interval", "conversation/_client_home_panel.html", order=60)
+@panel("client_home.news", "conversation/_client_home_panel.html", order=60)
 def client_home_news(context: template.Context, engagement: Engagement) -> dict[str, Any] | None:
     """The coach's latest words to the client on this interval's homework: one query."""
     latest = list(

@@ -1,4 +1,4 @@
-"""The one gate for exercises: built-ins and a coach's own; 404 for the rest."""
+"""The one gate for exercises: built-ins, a coach's own and those shared in their practice; 404 for the rest."""
 
 from __future__ import annotations
 
@@ -23,6 +23,6 @@ def get_exercise_for_user(user: User, pk: object) -> Exercise:
 
 
 def require_editable(exercise: Exercise, user: User) -> None:
-    """Built-ins are read-only for everyone; a coach changes only their own."""
+    """Built-ins are read-only for everyone, and so is a colleague's shared one; a coach changes only their own."""
     if not exercise.is_editable_by(user):
-        raise PermissionDenied("Built-in exercises are read-only: duplicate it to make your own.")
+        raise PermissionDenied("This exercise is read-only for you: duplicate it to make your own.")

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from legwork.practice.models import coaches_sharing_with
+
 if TYPE_CHECKING:
     from legwork.accounts.models import User
 
@@ -27,10 +29,15 @@ class Kind(models.TextChoices):
 
 class ExerciseQuerySet(models.QuerySet["Exercise"]):
     def visible_to(self, user: User) -> ExerciseQuerySet:
-        """For a coach: the built-ins and their own. Clients see an exercise only through their homework."""
+        """For a coach: the built-ins, their own, and those the other coaches of their practice share
+        (while shared and not archived). Clients see an exercise only through their homework.
+
+        The one place the shared library's rule lives: the pages, the API and the proposing all read it.
+        """
         if not user.is_authenticated or not user.is_coach:
             return self.none()
-        return self.filter(Q(owner__isnull=True) | Q(owner=user))
+        shared = Q(shared_at__isnull=False, archived_at__isnull=True, owner_id__in=coaches_sharing_with(user))
+        return self.filter(Q(owner__isnull=True) | Q(owner=user) | shared)
 
     def builtins(self) -> ExerciseQuerySet:
         return self.filter(owner__isnull=True)
@@ -53,6 +60,9 @@ class Exercise(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="exercises"
     )
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Set when the owner shares it with their practice: its other coaches may then read, propose and
+    # duplicate it (never edit it). Null: the owner's alone.
+    shared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -77,6 +87,21 @@ class Exercise(models.Model):
 
     def is_editable_by(self, user: User) -> bool:
         return self.owner_id is not None and self.owner_id == user.pk
+
+    def is_shared_with(self, user: User) -> bool:
+        """Another coach's exercise that `user` sees because it is shared (the gate decided they may)."""
+        return self.owner_id is not None and self.owner_id != user.pk
+
+    def share(self) -> None:
+        if self.shared_at is None:
+            self.shared_at = timezone.now()
+            self.save(update_fields=["shared_at"])
+
+    def unshare(self) -> None:
+        """Back to the owner's alone; homework that already carries it keeps its questions."""
+        if self.shared_at is not None:
+            self.shared_at = None
+            self.save(update_fields=["shared_at"])
 
     def to_document(self) -> dict[str, Any]:
         """The exercise as a file document (the same shape the library files have)."""

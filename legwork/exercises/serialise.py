@@ -26,6 +26,9 @@ def exercise(item: Exercise) -> dict[str, Any]:
         "builtin": item.is_builtin,
         "archived_at": iso(item.archived_at),
         "updated_at": iso(item.updated_at),
+        "shared_at": iso(item.shared_at),
+        # Only a shared exercise names its author: the practice's coaches see it as "shared by …".
+        "shared_by": item.owner.display_name if item.shared_at and item.owner is not None else None,
         "document": item.to_document(),
     }
 
@@ -73,6 +76,11 @@ SCHEMAS = {
             "builtin": {**BOOLEAN, "description": "Built-ins are read-only: duplicate one to change it"},
             "archived_at": nullable(DATETIME),
             "updated_at": DATETIME,
+            "shared_at": {
+                **nullable(DATETIME),
+                "description": "When its owner shared it with their practice; null: the owner's alone",
+            },
+            "shared_by": {**nullable(STRING), "description": "The owner's name, for a shared exercise"},
             "document": ref("ExerciseDocument"),
         }
     ),

@@ -25,17 +25,20 @@ from .models import Exercise, HomeworkExercise
 @login_required
 def exercise_list(request: AuthedHttpRequest) -> HttpResponse:
     require_is_coach(request.user)
+    return render(request, "exercises/exercise_list.html", _library(request, ImportForm()))
+
+
+def _library(request: AuthedHttpRequest, import_form: ImportForm) -> dict[str, Any]:
+    """The library by shelf: one query through the gate's own rule (`visible_to`)."""
     exercises = list(Exercise.objects.visible_to(request.user).select_related("owner"))
-    return render(
-        request,
-        "exercises/exercise_list.html",
-        {
-            "builtins": [e for e in exercises if e.is_builtin and not e.archived_at],
-            "mine": [e for e in exercises if not e.is_builtin and not e.archived_at],
-            "archived": [e for e in exercises if not e.is_builtin and e.archived_at],
-            "import_form": ImportForm(),
-        },
-    )
+    own = [e for e in exercises if e.owner_id == request.user.pk]
+    return {
+        "builtins": [e for e in exercises if e.is_builtin and not e.archived_at],
+        "mine": [e for e in own if not e.archived_at],
+        "shared": [e for e in exercises if e.is_shared_with(request.user)],
+        "archived": [e for e in own if e.archived_at],
+        "import_form": import_form,
+    }
 
 
 @login_required
@@ -51,6 +54,7 @@ def _detail_context(
     return {
         "exercise": exercise,
         "can_edit": exercise.is_editable_by(request.user),
+        "shared_by": exercise.owner if exercise.is_shared_with(request.user) else None,
         "preview": bound_fields(exercise.fields, {}, {}),
         "propose_form": propose_form or ProposeForm(coach=request.user),
     }
@@ -139,6 +143,22 @@ def exercise_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def exercise_share(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Share your own exercise with your practice's other coaches, or stop sharing it."""
+    require_is_coach(request.user)
+    exercise = get_exercise_for_user(request.user, pk)
+    require_editable(exercise, request.user)
+    if exercise.shared_at:
+        exercise.unshare()
+        messages.success(request, f"“{exercise.title}” is yours alone again. Homework that uses it keeps it.")
+    else:
+        exercise.share()
+        messages.success(request, f"“{exercise.title}” is shared with your practice: its coaches can use it.")
+    return redirect(exercise)
+
+
+@login_required
 def exercise_export(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require_is_coach(request.user)
     exercise = get_exercise_for_user(request.user, pk)
@@ -164,18 +184,7 @@ def exercise_import(request: AuthedHttpRequest) -> HttpResponse:
             exercise = services.exercise_create(owner=request.user, document=document)
             messages.success(request, f"Imported “{exercise.title}”.")
             return redirect(exercise)
-    exercises = list(Exercise.objects.visible_to(request.user))
-    return render(
-        request,
-        "exercises/exercise_list.html",
-        {
-            "builtins": [e for e in exercises if e.is_builtin and not e.archived_at],
-            "mine": [e for e in exercises if not e.is_builtin and not e.archived_at],
-            "archived": [e for e in exercises if not e.is_builtin and e.archived_at],
-            "import_form": form,
-        },
-        status=400,
-    )
+    return render(request, "exercises/exercise_list.html", _library(request, form), status=400)
 
 
 @login_required

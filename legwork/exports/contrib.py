@@ -23,8 +23,9 @@ def client_extras(client: User) -> dict[str, Any]:
 
 def coach_extras(coach: User) -> dict[str, Any]:
     from legwork.exercises.serialise import coach_exercises
+    from legwork.webhooks.serialise import coach_webhooks
 
-    return coach_exercises(coach)
+    return {**coach_exercises(coach), **coach_webhooks(coach)}
 
 
 def engagement_extras(engagement: Engagement, *, viewer: User) -> dict[str, Any]:

@@ -19,7 +19,13 @@ from legwork.lib.dates import plan_problem, window_problem
 from legwork.lib.rules import RuleBroken
 
 from .models import CARRYING_DECISIONS, Homework, Outcome, ProgressEntry, carry_over_counts
-from .signals import homework_change_requested, homework_confirmed, homework_proposed, progress_logged
+from .signals import (
+    homework_change_requested,
+    homework_confirmed,
+    homework_proposed,
+    homework_reviewed,
+    progress_logged,
+)
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -318,6 +324,9 @@ def homework_review(
                 engagement=homework.engagement, draft=draft, by=by, agreed_in=session, carried_from=homework
             )
         raise_if_keeps_not_happening(homework, carried)
+        transaction.on_commit(
+            lambda: homework_reviewed.send(sender=Homework, homework=homework, session=session, by=by)
+        )
     return carried
 
 

@@ -11,12 +11,15 @@ homework_confirmed = Signal()
 homework_change_requested = Signal()
 # sender=ProgressEntry, entry=..., by=user
 progress_logged = Signal()
+# sender=Homework, homework=..., session=... (or None), by=user: its outcome was recorded at a review.
+homework_reviewed = Signal()
 
 # Declared beside its sender in coaching/signals.py; named here too until every receiver imports it from there.
 __all__ = [
     "homework_change_requested",
     "homework_confirmed",
     "homework_proposed",
+    "homework_reviewed",
     "progress_logged",
     "session_scheduled",
 ]

@@ -30,8 +30,11 @@ def boundary_sessions(engagement: Engagement) -> QuerySet[Session]:
     return engagement.sessions.taking_place().order_by("scheduled_at")
 
 
-def thinking_slots(client: User, start: dt.datetime, end: dt.datetime) -> list[ThinkingSlot]:
-    """The client's planned thinking time in [start, end) with what they marked: two queries."""
+def thinking_slots(client: User, start: dt.datetime, end: dt.datetime, *, planned: bool = True) -> list[ThinkingSlot]:
+    """The client's planned thinking time in [start, end) with what they marked: two queries.
+
+    `planned=False`: only the occurrences the client marked (taken or skipped), one query, for a caller that
+    needs no count of what was planned (`metrics.active_days` reads only what was taken)."""
     if end <= start:
         return []
     marks = {
@@ -40,13 +43,13 @@ def thinking_slots(client: User, start: dt.datetime, end: dt.datetime) -> list[T
             block__client=client, starts_at__gte=start, starts_at__lt=end
         ).only("block_id", "starts_at", "status")
     }
-    planned: set[tuple[int, dt.datetime]] = set(marks)
-    for block in ThinkingTimeBlock.objects.filter(client=client).active():
+    slots: set[tuple[int, dt.datetime]] = set(marks)
+    for block in ThinkingTimeBlock.objects.filter(client=client).active() if planned else []:
         # A block plans nothing before it was made.
         for moment in block.occurrences_between(max(start, block.created_at), end):
-            planned.add((block.pk, moment))
+            slots.add((block.pk, moment))
     return sorted(
-        (ThinkingSlot(starts_at=moment, status=marks.get((block_pk, moment), "")) for block_pk, moment in planned),
+        (ThinkingSlot(starts_at=moment, status=marks.get((block_pk, moment), "")) for block_pk, moment in slots),
         key=lambda slot: slot.starts_at,
     )
 
@@ -104,8 +107,12 @@ def intervals_for(engagement: Engagement, *, now: dt.datetime | None = None) -> 
     return intervals
 
 
-def interval_before(session: Session, *, now: dt.datetime | None = None) -> Interval:
-    """The interval leading up to one session (six queries, whatever its size)."""
+def interval_before(session: Session, *, now: dt.datetime | None = None, planned_thinking: bool = True) -> Interval:
+    """The interval leading up to one session (five queries, whatever its size, and one for the session's
+    engagement's client unless it is loaded).
+
+    `planned_thinking=False` leaves out the thinking time that was planned but not marked (one query less):
+    for the client's line (`metrics.interval_line`), which counts only what was taken."""
     now = now or timezone.now()
     engagement = session.engagement
     previous = session.previous()
@@ -127,7 +134,7 @@ def interval_before(session: Session, *, now: dt.datetime | None = None) -> Inte
             h.pk: [e for e in entries.get(h.pk, []) if start <= e.written_at < session.scheduled_at] for h in homework
         },
         earlier={h.pk: [e.written_at for e in entries.get(h.pk, []) if e.written_at < start] for h in homework},
-        thinking=thinking_slots(engagement.client, start, min(now, session.scheduled_at)),
+        thinking=thinking_slots(engagement.client, start, min(now, session.scheduled_at), planned=planned_thinking),
     )
 
 

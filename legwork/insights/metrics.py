@@ -218,6 +218,19 @@ def thinking_time(interval: Interval) -> tuple[int, int, int]:
 # --- Everything about one interval ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class IntervalLine:
+    """The client's one line about the interval so far (their home): its days, and those with work."""
+
+    days: int
+    active_days: int
+
+
+def interval_line(interval: Interval) -> IntervalLine:
+    """What the client's line says; needs only the thinking time that was taken, not what was planned."""
+    return IntervalLine(days=len(interval_days(interval)), active_days=len(active_days(interval)))
+
+
 @dataclass
 class IntervalInsights:
     interval: Interval

@@ -28,13 +28,17 @@ def engagement_insights(context: template.Context, engagement: Engagement) -> di
 
 @panel("client_home.interval", "insights/client_line.html")
 def interval_insight(context: template.Context, engagement: Engagement) -> dict[str, Any] | None:
-    """On the client's home: one kind line about this interval, and a prompt to write the reflection."""
+    """On the client's home: one kind line about this interval, and a prompt to write the reflection.
+
+    Four queries (`interval_before` without planned thinking time), as the session's engagement and its
+    client come loaded with the page's engagement; the progress POST sends this line alone again."""
     session: Session | None = getattr(engagement, "next", None)
     if not engagement.is_client(context["request"].user) or session is None:
         return None
-    interval = interval_before(session)
+    # The line counts days with work; the thinking time planned but not marked is not needed (a query less).
+    interval = interval_before(session, planned_thinking=False)
     return {
-        "insights": metrics.interval_insights(interval),
+        "insights": metrics.interval_line(interval),
         "session": session,
         # Loaded with the session on the client's home; one query elsewhere. None if not written yet.
         "reflection": getattr(session, "reflection", None),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from legwork.coaching.access import require_client
 
 from .models import Reflection, reflection_is_editable
+from .signals import reflection_written
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -36,4 +37,5 @@ def reflection_save(*, session: Session, by: User, data: dict[str, Any]) -> Refl
             setattr(reflection, name, value)
         reflection.updated_at = now
         reflection.save(update_fields=[*data, "updated_at"])
+    transaction.on_commit(lambda: reflection_written.send(sender=Reflection, reflection=reflection, by=by))
     return reflection

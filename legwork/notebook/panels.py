@@ -19,9 +19,12 @@ SHARED_ON_PAGE = 5
 def notebook_home(context: template.Context, subject: Any) -> dict[str, Any]:
     """Client home: the next thinking-time block, how many were taken this interval, the notebook links.
 
-    The page's prompt for today becomes a "write about it" link that fills the entry's prompt.
+    The page's prompt for today becomes a "write about it" link that fills the entry's prompt. The page
+    passes its engagements, loaded with where each interval began: two queries.
     """
-    return {"summary": thinking_time_summary(context["request"].user), "prompt": context.get("prompt", "")}
+    engagements = subject if isinstance(subject, list) else None
+    summary = thinking_time_summary(context["request"].user, engagements=engagements)
+    return {"summary": summary, "prompt": context.get("prompt", "")}
 
 
 @panel("engagement.middle", "notebook/_engagement_panel.html")

@@ -15,6 +15,8 @@ from legwork.coaching.models import Engagement
 from .models import EntryDraft, JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from legwork.accounts.models import User
 
 DRAFT_FIELDS = ("title", "body", "prompt", "tags")
@@ -81,21 +83,29 @@ def occurrence_mark(
     return occurrence
 
 
-def interval_start(client: User, now: dt.datetime | None = None) -> dt.datetime | None:
+def interval_start(
+    client: User, now: dt.datetime | None = None, *, engagements: Sequence[Engagement] | None = None
+) -> dt.datetime | None:
     """When the client's current interval began (`Engagement.current_interval_start`); with two coaches,
-    the later of the two. None without a current engagement. One query."""
+    the later of the two. None without a current engagement. One query, none when `engagements` are the
+    client's current engagements already annotated `with_interval_start` (the client home loads them so)."""
+    if engagements is not None and all(hasattr(e, "interval_start") for e in engagements):
+        return max((e.interval_start for e in engagements), default=None)  # type: ignore[attr-defined]
     starts = Engagement.objects.filter(client=client).current().with_interval_start(now)
     latest: dt.datetime | None = starts.aggregate(latest=Max("interval_start"))["latest"]
     return latest
 
 
-def thinking_time_summary(client: User, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The next block and how many were taken (and planned) this interval. Three queries."""
+def thinking_time_summary(
+    client: User, now: dt.datetime | None = None, *, engagements: Sequence[Engagement] | None = None
+) -> dict[str, Any]:
+    """The next block and how many were taken (and planned) this interval. Three queries, two when given
+    the client's current engagements with their interval start (`interval_start`)."""
     now = now or timezone.now()
     blocks = list(ThinkingTimeBlock.objects.active().filter(client=client))
     upcoming = [(when, block) for block in blocks if (when := block.next_occurrence(now)) is not None]
     upcoming.sort(key=lambda pair: pair[0])
-    since = interval_start(client, now)
+    since = interval_start(client, now, engagements=engagements)
     taken = planned = 0
     if since is not None:
         taken = ThinkingTimeOccurrence.objects.filter(

@@ -6,14 +6,20 @@ import datetime as dt
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from legwork.accounts.services import describe_device
 from legwork.lib.http import AuthedHttpRequest
+from legwork.lib.rules import RuleBroken
+from legwork.reminders.access import get_push_subscription_for_user
+from legwork.reminders.push import push_revoke, push_subscribe
 
 from .services import Refused, offline_item_apply
 
@@ -42,7 +48,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """Served from the site root so its scope is every page; a file of its own, so the CSP holds."""
     body = render_to_string(
         "phone/sw.js",
-        {"static_files": json.dumps([static("legwork.css"), static("favicon.svg"), static("phone/phone.js")])},
+        {
+            "static_files": json.dumps([static("legwork.css"), static("favicon.svg"), static("phone/phone.js")]),
+            "icon": json.dumps(static("favicon.svg")),
+        },
     )
     response = HttpResponse(body, content_type="text/javascript")
     # Browsers check for a new worker at most daily anyway; no-cache makes it at once.
@@ -78,3 +87,41 @@ def sync(request: AuthedHttpRequest) -> JsonResponse:
     except Refused as refused:
         return JsonResponse({"error": "refused", "errors": refused.errors}, status=400)
     return JsonResponse({**result, "replayed": replayed}, status=200 if replayed else 201)
+
+
+@login_required
+@require_POST
+def push_on(request: AuthedHttpRequest) -> JsonResponse:
+    """This browser's push subscription, `{"endpoint", "keys": {"p256dh", "auth"}}` as `pushManager` gives it.
+
+    201 with the device's id; 400 for a subscription that is not one or a push service we do not send to.
+    """
+    try:
+        body = json.loads(request.body)
+        endpoint, keys = str(body["endpoint"]), body["keys"]
+        p256dh, auth = str(keys["p256dh"]), str(keys["auth"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "malformed", "detail": "Not a push subscription."}, status=400)
+    user_agent = request.headers.get("User-Agent", "")
+    try:
+        subscription = push_subscribe(
+            user=request.user,
+            endpoint=endpoint,
+            p256dh=p256dh,
+            auth=auth,
+            device=describe_device(user_agent),
+            user_agent=user_agent,
+            session_key=request.session.session_key or "",
+        )
+    except RuleBroken as broken:
+        return JsonResponse({"error": "refused", "errors": {broken.field or "endpoint": [str(broken)]}}, status=400)
+    return JsonResponse({"id": subscription.pk, "device": subscription.device}, status=201)
+
+
+@login_required
+@require_POST
+def push_off(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect:
+    """Turn push off for one of the person's devices (another's answers 404)."""
+    push_revoke(subscription=get_push_subscription_for_user(request.user, pk))
+    messages.success(request, "Notifications turned off on that device.")
+    return redirect("devices")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from legwork.coaching.models import Engagement, hash_token
@@ -175,3 +175,16 @@ class Handover(models.Model):
 
     def is_client(self, user: User) -> bool:
         return self.engagement.client_id == user.pk
+
+
+def coaches_sharing_with(coach: User) -> QuerySet[Membership, int]:
+    """The ids of the other coaches of `coach`'s practice: whose shared exercises and scales `coach` may use.
+
+    A subquery (one query with whatever filters on it), empty for a coach in no practice yet and for a
+    client. A deactivated colleague's shared work stays in the practice's library: a careers service
+    keeps an adviser's worksheets when the adviser leaves.
+    """
+    if not coach.is_authenticated or not coach.is_coach:
+        return Membership.objects.none().values_list("user_id", flat=True)
+    practice = Subquery(Membership.objects.filter(user_id=coach.pk).values("practice_id")[:1])
+    return Membership.objects.filter(practice_id=practice).exclude(user_id=coach.pk).values_list("user_id", flat=True)

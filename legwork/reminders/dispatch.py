@@ -1,4 +1,9 @@
-"""Settling due reminders: for each, email (an outbox row), inbox only, the digest, later, or not at all.
+"""Settling due reminders: for each, send (outbox rows), inbox only, the digest, later, or not at all.
+
+This is the one place that decides whether a reminder goes out. Going out means one outbox row per
+channel the person chose: the email, and a push notification to each device they turned push on
+for (legwork/reminders/push.py). Both channels share the decision below: the same quiet hours, the
+same daily slot (a reminder sent on two channels takes one), the same digest.
 
 The calm daily limit is a set of slots per person and local day (`DailyEmail`), each
 claimed by inserting its unique row in the transaction that queues the email, so no
@@ -20,9 +25,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .composing import reminder_compose
-from .models import DailyEmail, Kind, OutboxMessage, Preferences, Reminder
+from .models import DailyEmail, Kind, OutboxMessage, Preferences, PushSubscription, Reminder
 from .outbox import render_outbox
 from .planning import local_moment, preferences_map
+from .push import render_push
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -111,46 +117,62 @@ def _postpone(reminder: Reminder, until: dt.datetime) -> None:
     reminder.save(update_fields=["due_at"])
 
 
-def _decide(reminder: Reminder, prefs: Preferences, day: _Day, now: dt.datetime) -> OutboxMessage | None:
-    """Settle one due reminder. Returns the email to send, if it is to be emailed."""
+def _decide(
+    reminder: Reminder, prefs: Preferences, day: _Day, now: dt.datetime, devices: list[PushSubscription]
+) -> list[OutboxMessage]:
+    """Settle one due reminder. Returns its outbox rows (email, push to each device), if it is to be sent."""
     Status = Reminder.Status
     recipient = reminder.recipient
     if not prefs.wants(reminder.kind):
         reminder.set_status(Status.SKIPPED)
-        return None
-    emailable = prefs.email_on and not (reminder.expires_at is not None and now >= reminder.expires_at)
+        return []
+    devices = devices if prefs.push_on else []
+    sendable = (prefs.email_on or bool(devices)) and not (
+        reminder.expires_at is not None and now >= reminder.expires_at
+    )
     local_now = now.astimezone(recipient.zone)
-    if emailable and prefs.is_quiet(local_now.hour):
+    if sendable and prefs.is_quiet(local_now.hour):
         until = _quiet_until(prefs, local_now, recipient.zone)
         if reminder.expires_at is None or until < reminder.expires_at:
             _postpone(reminder, until)
-            return None
-        emailable = False  # by the end of the quiet hours it no longer matters: the inbox only, now
+            return []
+        sendable = False  # by the end of the quiet hours it no longer matters: the inbox only, now
     limit = prefs.emails_per_day
-    capped = emailable and limit and reminder.kind != Kind.DIGEST and not prefs.weekly_digest
+    capped = sendable and limit and reminder.kind != Kind.DIGEST and not prefs.weekly_digest
     if capped:
         higher = day.outranked_by(reminder, prefs)
         if higher and len(higher) >= limit - day.used[recipient.pk]:
             _postpone(reminder, max([now, *(other.due_at for other in higher)]) + MAKE_WAY)
-            return None
+            return []
     if not reminder_compose(reminder, now):
         reminder.set_status(Status.SKIPPED)
-        return None
-    if not emailable:
+        return []
+    if not sendable:
         reminder.set_status(Status.INBOX)
-        return None
+        return []
     if prefs.weekly_digest and reminder.kind != Kind.DIGEST:
         reminder.set_status(Status.HELD)
-        return None
+        return []
     if capped and not day.claim_slot(reminder, limit):
         reminder.set_status(Status.INBOX)
-        return None
+        return []
     reminder.set_status(Status.QUEUED)
-    return render_outbox(reminder)
+    rows = [render_outbox(reminder)] if prefs.email_on else []
+    return rows + [render_push(reminder, device) for device in devices]
+
+
+def _devices(prefs: dict[int, Preferences]) -> dict[int, list[PushSubscription]]:
+    """The active push devices of the people in the batch who turned push on: one query, or none."""
+    wanting = [pk for pk, p in prefs.items() if p.push_on]
+    found: dict[int, list[PushSubscription]] = defaultdict(list)
+    if wanting:
+        for device in PushSubscription.objects.active().filter(user_id__in=wanting).order_by("pk"):
+            found[device.user_id].append(device)
+    return found
 
 
 def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = 200) -> int:
-    """Settle up to `batch` due reminders in one transaction: email (an outbox row), inbox, digest or skip.
+    """Settle up to `batch` due reminders in one transaction: send (outbox rows), inbox, digest or skip.
 
     Rows are locked with SKIP LOCKED on PostgreSQL, so several workers share the work;
     on SQLite the IMMEDIATE transaction makes workers take turns. Returns how many were settled.
@@ -169,6 +191,11 @@ def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = 200) -> i
         day = _Day(reminders, prefs, now)
         # The most useful first: of a person's reminders due together, the higher one takes the slot.
         reminders.sort(key=lambda r: (_rank(r), r.due_at, r.pk))
-        outbox = [message for r in reminders if (message := _decide(r, prefs[r.recipient_id], day, now)) is not None]
+        devices = _devices(prefs)
+        outbox = [
+            message
+            for r in reminders
+            for message in _decide(r, prefs[r.recipient_id], day, now, devices.get(r.recipient_id, []))
+        ]
         OutboxMessage.objects.bulk_create(outbox, batch_size=500)
     return len(reminders)

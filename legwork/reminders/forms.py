@@ -20,6 +20,7 @@ class PreferencesForm(forms.ModelForm[Preferences]):
         model = Preferences
         fields = [
             "email_on",
+            "push_on",
             *CLIENT_FIELDS,
             *COACH_FIELDS,
             "hour",

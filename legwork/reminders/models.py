@@ -50,6 +50,13 @@ class Preferences(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences")
     email_on = models.BooleanField("send me emails", default=True)
+    # A second channel beside (or instead of) email; the same quiet hours, daily limit and digest decide.
+    push_on = models.BooleanField(
+        "send notifications to my devices",
+        default=False,
+        help_text="Turn them on for each phone or browser on Your devices. "
+        "They keep the same quiet hours and daily limit as emails.",
+    )
     homework_waiting = models.BooleanField(Kind.HOMEWORK_WAITING.label, default=True)
     midpoint = models.BooleanField(Kind.MIDPOINT.label, default=True)
     before_session = models.BooleanField(Kind.BEFORE_SESSION.label, default=True)
@@ -117,11 +124,11 @@ class Reminder(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting"
-        QUEUED = "queued", "Being emailed"
-        SENT = "sent", "Emailed"
+        QUEUED = "queued", "Being sent"
+        SENT = "sent", "Sent"
         INBOX = "inbox", "Here only"
         HELD = "held", "For the weekly digest"
-        FAILED = "failed", "Could not be emailed"
+        FAILED = "failed", "Could not be sent"
         SKIPPED = "skipped", "No longer needed"
 
     INBOX_STATUSES = (Status.QUEUED, Status.SENT, Status.INBOX, Status.HELD, Status.FAILED)
@@ -182,16 +189,67 @@ def message_id_for(idempotency_key: str) -> str:
     return f"<{digest}@{host}>"
 
 
+class PushSubscriptionQuerySet(models.QuerySet["PushSubscription"]):
+    def active(self) -> PushSubscriptionQuerySet:
+        return self.filter(revoked_at__isnull=True, dropped_at__isnull=True)
+
+    def visible_to(self, user: User) -> PushSubscriptionQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class PushSubscription(models.Model):
+    """One browser's push subscription for one person: where its push service takes notifications for it.
+
+    The endpoint and keys come from the browser's `pushManager.subscribe`; the keys encrypt each
+    payload so the push service cannot read it. Turned off by the person (`revoked_at`), or dropped
+    when the push service says the subscription is gone (404/410, `dropped_at`); kept for the list.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.URLField(max_length=1000)
+    p256dh = models.CharField(max_length=120)
+    auth = models.CharField(max_length=40)
+    device = models.CharField(max_length=100, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # The sign-in it was turned on in: signing out there turns it off, so a shared browser stops being told.
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    dropped_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PushSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at", "dropped_at"])]
+
+    def __str__(self) -> str:
+        return f"Push to {self.device or 'a browser'} for user {self.user_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.dropped_at is None
+
+
 class OutboxQuerySet(models.QuerySet["OutboxMessage"]):
-    def claimable(self, now: dt.datetime) -> OutboxQuerySet:
-        """Waiting and due, or claimed by a worker whose lease ran out (it crashed or hung)."""
+    def claimable(self, now: dt.datetime, channel: str | None = None) -> OutboxQuerySet:
+        """Waiting and due, or claimed by a worker whose lease ran out (it crashed or hung); of one channel if given."""
         waiting = Q(status=OutboxMessage.Status.WAITING, next_attempt_at__lte=now)
         abandoned = Q(status=OutboxMessage.Status.SENDING, lease_until__lt=now)
-        return self.filter(waiting | abandoned)
+        rows = self.filter(waiting | abandoned)
+        return rows if channel is None else rows.filter(channel=channel)
 
 
 class OutboxMessage(models.Model):
-    """One email to send, rendered when its reminder fell due. Claimed with a lease, sent, then marked sent."""
+    """One email or push notification to send, rendered when its reminder fell due. Claimed with a lease, sent,
+    then marked sent. A reminder has one row per channel it goes out on: the email, and one per push device."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        PUSH = "push", "Push notification"
 
     class Status(models.TextChoices):
         WAITING = "waiting", "Waiting"
@@ -201,8 +259,13 @@ class OutboxMessage(models.Model):
 
     idempotency_key = models.CharField(max_length=120, unique=True)
     message_id = models.CharField(max_length=200)
-    reminder = models.OneToOneField(Reminder, on_delete=models.CASCADE, related_name="outbox")
-    to = models.EmailField()
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="outbox")
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
+    # Push only: the device it goes to (`to` is then empty, `subject` the title, `text` the JSON payload).
+    push_subscription = models.ForeignKey(
+        PushSubscription, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    to = models.EmailField(blank=True)
     subject = models.CharField(max_length=300)
     text = models.TextField()
     html = models.TextField()

@@ -1,4 +1,4 @@
-"""The outbox: each email a row, rendered when its reminder fell due, claimed with a lease, then marked.
+"""The outbox: each email or push notification a row, rendered when its reminder fell due, claimed, then marked.
 
 A crash between claim and send leaves the row claimed until its lease runs out;
 then any worker claims it again, so nothing is lost. See delivery.py for the sending.
@@ -114,8 +114,15 @@ def db_retry[T](operation: Callable[[], T], *, within: float = DB_RETRY_FOR) -> 
             pause = min(pause * 2, 1.0)
 
 
-def outbox_claim(*, worker: str, now: dt.datetime, lease: dt.timedelta, batch: int) -> list[OutboxMessage]:
-    """Claim up to `batch` claimable rows for this worker until `now + lease`; returns the rows claimed.
+def outbox_claim(
+    *,
+    worker: str,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    batch: int,
+    channel: str = OutboxMessage.Channel.EMAIL,
+) -> list[OutboxMessage]:
+    """Claim up to `batch` claimable rows of one channel for this worker until `now + lease`; returns them.
 
     PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so workers never wait on each other.
     SQLite: a conditional UPDATE that re-checks the claimable condition; rows another
@@ -129,7 +136,7 @@ def outbox_claim(*, worker: str, now: dt.datetime, lease: dt.timedelta, batch: i
         if connection.vendor == "postgresql":
             with transaction.atomic():
                 ids = list(
-                    OutboxMessage.objects.claimable(now)
+                    OutboxMessage.objects.claimable(now, channel)
                     .order_by("next_attempt_at", "pk")
                     .select_for_update(skip_locked=True)
                     .values_list("pk", flat=True)[:batch]
@@ -137,11 +144,11 @@ def outbox_claim(*, worker: str, now: dt.datetime, lease: dt.timedelta, batch: i
                 OutboxMessage.objects.filter(pk__in=ids).update(**claim)
         else:
             ids = list(
-                OutboxMessage.objects.claimable(now)
+                OutboxMessage.objects.claimable(now, channel)
                 .order_by("next_attempt_at", "pk")
                 .values_list("pk", flat=True)[:batch]
             )
-            OutboxMessage.objects.claimable(now).filter(pk__in=ids).update(**claim)
+            OutboxMessage.objects.claimable(now, channel).filter(pk__in=ids).update(**claim)
         return list(OutboxMessage.objects.filter(claim=token).order_by("next_attempt_at", "pk"))
 
     return db_retry(take)
@@ -234,7 +241,10 @@ def outbox_mark_failed(message: OutboxMessage, now: dt.datetime, error: str, *, 
                     status=OutboxMessage.Status.FAILED, failures=failures, last_error=error, lease_until=None
                 )
                 if updated:
-                    Reminder.objects.filter(pk=message.reminder_id).update(status=Reminder.Status.FAILED, error=error)
+                    # A reminder that reached the person on another channel (the email, another device) was sent.
+                    Reminder.objects.filter(pk=message.reminder_id).exclude(status=Reminder.Status.SENT).update(
+                        status=Reminder.Status.FAILED, error=error
+                    )
             else:
                 rows.update(
                     status=OutboxMessage.Status.WAITING,

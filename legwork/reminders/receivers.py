@@ -1,9 +1,10 @@
-"""Receivers for the homework loop's signals (each sent after its transaction commits)."""
+"""Receivers for the homework loop's signals (each sent after its transaction commits), and signing out."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
 from legwork.homework.signals import (
@@ -15,6 +16,7 @@ from legwork.homework.signals import (
 from legwork.practice.signals import handover_proposed
 
 from .planning import reminder_handover, reminder_homework_answered, reminder_homework_waiting
+from .push import push_revoke_for_session
 from .tasks import plan_session_reminders
 
 
@@ -37,3 +39,10 @@ def on_session_scheduled(sender: Any, session: Any, by: Any = None, **kwargs: An
 @receiver(handover_proposed)
 def on_handover_proposed(sender: Any, handover: Any, by: Any, **kwargs: Any) -> None:
     reminder_handover(handover=handover)
+
+
+@receiver(user_logged_out)
+def on_signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # Sent before the session is flushed, so its key still names the sign-in push was turned on in.
+    session = getattr(request, "session", None)
+    push_revoke_for_session(session_key=getattr(session, "session_key", None) or "")

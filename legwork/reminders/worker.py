@@ -1,4 +1,4 @@
-"""The worker's loop: plan, settle due reminders, send the outbox, run queued jobs (the `worker` command)."""
+"""The worker's loop: plan, settle due reminders, send the outbox (email, push), run queued jobs (`worker`)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from legwork.lib.jobs import jobs_run
 from .delivery import DEFAULT_LEASE, outbox_send, send_allowance
 from .dispatch import reminders_dispatch
 from .planning import reminders_plan
+from .push import push_send
 
 PLAN_EVERY = dt.timedelta(minutes=1)
 # Other apps' periodic work (reading replies by email: `legwork.conversation.replies.replies_poll`) is named
@@ -94,6 +95,14 @@ class WorkerLoop:
                 tried += sent.tried
                 if not sent.tried or tried >= self.batch:
                     break
+            # Push notifications go to other servers than the mail server, so an unwell one holds back neither.
+            pushed = 0
+            while not self.stopping():
+                pass_ = push_send(worker=self.worker, lease=self.lease, batch=self.batch, stopping=self.stopping)
+                pushed += pass_.tried
+                if not pass_.tried or pushed >= self.batch:
+                    break
+            tried += pushed
             work += settled + tried
             if not settled and not tried:
                 break

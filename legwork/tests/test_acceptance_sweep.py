@@ -2,7 +2,8 @@
 
 The demo practice is built in the live server's database; then a visitor, the demo coach and
 each demo client sign in and follow every same-site link from their home page, breadth first
-(GET only, never sign-out, a download or a link that changes something). On each page:
+(GET only, never sign-out, a download or a link that changes something; search and filter forms
+are sent as they stand). On each page:
 
 - the answer is not a 5xx;
 - at 390 x 844 (a phone) the page does not scroll sideways, in the light and the dark scheme;
@@ -90,15 +91,35 @@ OVERFLOW_JS = """
     }
     return parts.join(" > ");
   };
+  // How far right an element reaches: its box, or the content spilling out of it (a long word, a <pre>).
+  const reach = (el) => {
+    const box = el.getBoundingClientRect();
+    return box.width === 0 ? 0 : Math.max(box.right, box.left + el.scrollWidth);
+  };
   const out = [];
   for (const el of document.body.querySelectorAll("*")) {
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.right <= width + 1) continue;
-    if ([...el.children].some((child) => child.getBoundingClientRect().right > width + 1)) continue;
-    out.push(`${path(el)} (right edge ${Math.round(box.right)}px)`);
+    const right = reach(el);
+    if (right <= width + 1) continue;
+    if ([...el.children].some((child) => reach(child) > width + 1)) continue;
+    out.push(`${path(el)} (reaches ${Math.round(right)}px)`);
   }
   return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, widest: out.slice(0, 6)};
 }
+"""
+
+# Links, and where each search or filter form (method=get) leads when sent (an empty text box with a
+# letter in it, so the results page is seen too).
+LINKS_JS = """
+() => [...document.querySelectorAll("a[href]")].map((a) => a.href).concat(
+  [...document.querySelectorAll("form[method=get i]")].map((form) => {
+    const data = new FormData(form);
+    for (const input of form.querySelectorAll("input[type=text], input[type=search], input:not([type])")) {
+      if (input.name && !input.value) data.set(input.name, "e");
+    }
+    const url = new URL(form.action || location.href);
+    url.search = new URLSearchParams(data).toString();
+    return url.href;
+  }))
 """
 
 AXE_RUN = "() => axe.run(document, {resultTypes: ['violations']})"
@@ -167,7 +188,7 @@ class Tab:
             self.fits(where)
             self.axe(where)
         self.page.emulate_media(color_scheme="light")
-        links: list[str] = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        links: list[str] = self.page.evaluate(LINKS_JS)
         self.page.set_viewport_size(DESKTOP)
         self.fits(f"{label} [1280px light]")
         if desktop_axe:

@@ -46,6 +46,7 @@ from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
 from legwork.practice.models import Membership
 from legwork.practice.services import coach_invite, handover_propose, practice_of
 from legwork.reminders.models import Kind, Reminder
+from legwork.webhooks.models import Webhook
 
 # The object a plain `pk` names, by the path segment before it.
 SEGMENTS = {
@@ -69,6 +70,7 @@ SEGMENTS = {
     "api-tokens": "api_token",
     "tokens": "api_token",
     "handovers": "handover",
+    "webhooks": "webhook",
 }
 # The object a named parameter names, wherever it appears.
 THING_PARAMETERS = {
@@ -245,6 +247,7 @@ def build_world(coach: User, client: User, engagement: Engagement, colleague: Us
         ),
         "invitation": invitation,
         "api_token": api_token,
+        "webhook": Webhook.objects.create(coach=coach, url="https://example.org/hook", events=["homework.agreed"]),
     }
 
 

@@ -1,7 +1,7 @@
 """The layers of docs/architecture.md, enforced: an app uses only the apps below it.
 
     lib → accounts → coaching → homework → practice → (notebook, exercises) → (reminders, insights)
-        → (conversation, quality) → (exports, api) → ops → bench
+        → (conversation, quality, webhooks) → (exports, api, phone) → ops → bench
 
 An app may import from apps to its left and from `lib`; apps on the same level do not import each
 other; `lib` imports no app; `bench` and the project modules (`legwork/urls.py`, `settings.py`,
@@ -33,7 +33,7 @@ LAYERS = [
     ["practice"],
     ["notebook", "exercises"],
     ["reminders", "insights"],
-    ["conversation", "quality"],
+    ["conversation", "quality", "webhooks"],
     ["exports", "api", "phone"],
     ["ops"],
     ["bench"],

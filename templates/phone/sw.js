@@ -1,8 +1,10 @@
 // Legwork's service worker: pages seen before open offline (read-only), static files from the cache.
 // Signing out clears every cache (Clear-Site-Data, and phone.js asks this worker too).
+// Push: a reminder arrives encrypted as {title, link, tag} (legwork/reminders/push.py); shown as is, opened on a tap.
 const PAGES = "legwork-pages-v1";
 const STATIC = "legwork-static-v1";
 const STATIC_FILES = {{ static_files|safe }};
+const ICON = {{ icon|safe }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(STATIC).then((cache) => cache.addAll(STATIC_FILES)).then(() => self.skipWaiting()));
@@ -46,4 +48,21 @@ self.addEventListener("fetch", (event) => {
     return response;
   }).catch(() => caches.match(url.pathname + url.search, { cacheName: PAGES }).then((hit) => hit
     || new Response(OFFLINE_PAGE, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }))));
+});
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch { data = {}; }
+  const options = { tag: data.tag, data: { link: data.link || "/" }, icon: ICON, badge: ICON };
+  event.waitUntil(self.registration.showNotification(data.title || "Legwork", options));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  let target = new URL(event.notification.data?.link || "/", self.location.origin);
+  if (target.origin !== self.location.origin) target = new URL("/", self.location.origin); // our pages only
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((client) => client.url === target.href && "focus" in client);
+    return open ? open.focus() : self.clients.openWindow(target.href);
+  }));
 });

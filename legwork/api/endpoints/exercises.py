@@ -57,7 +57,8 @@ def _document(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/exercises",
-    summary="The exercise library: the built-ins and your own (`?archived=1` adds your archived ones)",
+    summary="The exercise library: the built-ins, your own and those shared in your practice "
+    "(`?archived=1` adds your archived ones)",
     response=ref("ExercisePage"),
     role="coach",
     query=[*QUERY, {"name": "archived", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}}],
@@ -65,7 +66,7 @@ def _document(request: HttpRequest) -> dict[str, Any]:
 def exercise_list(request: HttpRequest) -> dict[str, Any]:
     user = signed_in(request)
     require_is_coach(user)
-    exercises = Exercise.objects.visible_to(user)
+    exercises = Exercise.objects.visible_to(user).select_related("owner")
     if request.GET.get("archived") not in ("1", "true"):
         exercises = exercises.current()
     return paginate(request, exercises, order=("title", "pk"), serialise=serialise.exercise)
@@ -152,6 +153,38 @@ def exercise_archive(request: HttpRequest, id: str) -> dict[str, Any]:
 )
 def exercise_unarchive(request: HttpRequest, id: str) -> dict[str, Any]:
     return _archive(request, id, archived=False)
+
+
+def _share(request: HttpRequest, id: str, *, shared: bool) -> dict[str, Any]:
+    user = signed_in(request)
+    require_is_coach(user)
+    exercise = get_exercise_for_user(user, id)
+    require_editable(exercise, user)
+    if shared:
+        exercise.share()
+    else:
+        exercise.unshare()
+    return serialise.exercise(exercise)
+
+
+@router.post(
+    "/exercises/{id}/share",
+    summary="Share your exercise with your practice: its other coaches can read, propose and duplicate it",
+    response=ref("Exercise"),
+    role="coach",
+)
+def exercise_share(request: HttpRequest, id: str) -> dict[str, Any]:
+    return _share(request, id, shared=True)
+
+
+@router.post(
+    "/exercises/{id}/unshare",
+    summary="Stop sharing your exercise; homework that already carries it keeps it",
+    response=ref("Exercise"),
+    role="coach",
+)
+def exercise_unshare(request: HttpRequest, id: str) -> dict[str, Any]:
+    return _share(request, id, shared=False)
 
 
 @router.post(

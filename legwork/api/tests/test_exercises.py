@@ -107,3 +107,33 @@ def test_reviewed_homework_keeps_its_answers_as_they_were(world: World) -> None:
     Homework.objects.filter(pk=world.carrying.pk).update(outcome="done")
     url = f"/api/v1/homework/{world.carrying.pk}/answers"
     assert token_client(world.bob).send("POST", url, {"answers": {"strengths": ["a"]}}).status_code == 409
+
+
+def test_an_owner_shares_an_exercise_with_the_practice_and_a_colleague_uses_it_read_only(
+    world: World, frank: User, carol: User
+) -> None:
+    url = f"/api/v1/exercises/{world.exercise.pk}"
+    colleague, outsider = token_client(frank), token_client(carol)
+    assert colleague.get(url).status_code == 404  # the owner's alone until shared
+    body = token_client(world.alice).send("POST", f"{url}/share").json()
+    assert body["shared_at"] is not None
+    assert body["shared_by"] == "Alice Coach"
+    listed = {item["id"]: item for item in colleague.get("/api/v1/exercises?limit=200").json()["results"]}
+    assert listed[world.exercise.pk]["shared_by"] == "Alice Coach"
+    assert colleague.get(url).status_code == 200
+    for method, path, data in [
+        ("PUT", url, {**EXERCISE_DOCUMENT, "title": "Frank's now"}),
+        ("POST", f"{url}/archive", None),
+        ("POST", f"{url}/unshare", None),
+    ]:
+        assert colleague.send(method, path, data).status_code == 403, path
+    assert colleague.send("POST", f"{url}/duplicate").status_code == 201
+    # A coach of another practice: not in the list, 404 at the door.
+    theirs = {item["id"] for item in outsider.get("/api/v1/exercises?limit=200").json()["results"]}
+    assert world.exercise.pk not in theirs
+    assert outsider.get(url).status_code == 404
+    world.exercise.refresh_from_db()
+    assert (world.exercise.title, world.exercise.archived_at) == ("My strengths", None)
+    body = token_client(world.alice).send("POST", f"{url}/unshare").json()
+    assert body["shared_at"] is None
+    assert colleague.get(url).status_code == 404

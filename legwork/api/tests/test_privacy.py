@@ -54,6 +54,8 @@ def sample_body(world: World, operation: Operation) -> dict[str, Any] | None:
         ("POST", "/exercises/{id}/duplicate"): None,
         ("POST", "/exercises/{id}/archive"): None,
         ("POST", "/exercises/{id}/unarchive"): None,
+        ("POST", "/exercises/{id}/share"): None,
+        ("POST", "/exercises/{id}/unshare"): None,
         ("POST", "/exercises/{id}/propose"): {"engagement": world.engagement.pk},
         ("PUT", "/homework/{id}/quality"): {"how_well": 1, "usefulness": 1, "word": "sneaky"},
         ("PUT", "/engagements/{id}/check-ins"): {"keys": ["energy"]},

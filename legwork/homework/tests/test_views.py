@@ -760,3 +760,45 @@ def test_one_tap_log_updates_the_interval_line_out_of_band(alice_bob: Engagement
     assert "Nothing logged yet this interval" not in html
     assert "You've worked on 1 of the" in html
     assert "1 entry, last just now" in html
+
+
+@pytest.mark.django_db
+def test_the_htmx_progress_post_sends_the_line_alone_in_the_same_queries_for_2_or_12_rows(
+    alice_bob: Engagement, bob: User
+) -> None:
+    make_session(alice_bob, at=timezone.now() - dt.timedelta(days=3), status="held")
+    make_session(alice_bob, at=timezone.now() + dt.timedelta(days=7))
+    homework = make_homework(alice_bob, status="confirmed", created_at=timezone.now() - dt.timedelta(days=2))
+    from legwork.conversation.models import Message
+
+    Message.objects.create(homework=homework, engagement=alice_bob, author=alice_bob.coach, body="Good start")
+    web = signed_in(bob)
+    prefix = f"progress-{homework.pk}"
+    assert "From " in web.get(reverse("home")).content.decode()  # the coach's news, on the page itself
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            make_progress(
+                make_homework(alice_bob, status="confirmed", created_at=timezone.now() - dt.timedelta(days=1))
+            )
+            make_progress(homework)
+
+    def post() -> CaptureQueriesContext:
+        with CaptureQueriesContext(connection) as queries:
+            response = web.post(reverse("progress_log", args=[homework.pk]), {f"{prefix}-quick": "15"}, **HTMX)
+        assert response.status_code == 200
+        return queries
+
+    post()
+    add(2)
+    few = post()
+    add(10)
+    many = post()
+    html = unescape(
+        web.post(reverse("progress_log", args=[homework.pk]), {f"{prefix}-quick": "15"}, **HTMX).content.decode()
+    )
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    # Only the interval's own line comes again, not the coach's news or the rest of the home page.
+    assert f'id="interval-line-{alice_bob.pk}" hx-swap-oob="true"' in html
+    assert "From " not in html
+    assert len(few) <= 11, [q["sql"] for q in few.captured_queries]

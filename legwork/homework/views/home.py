@@ -64,6 +64,8 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
     engagements = list(
         Engagement.objects.filter(client=request.user)
         .current()
+        # Where each interval began, in the same query: the notebook's thinking-time count starts there.
+        .with_interval_start()
         .select_related("coach", "client")
         .prefetch_related(
             Prefetch(

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from legwork.coaching.access import require_client, require_coach
-from legwork.coaching.models import Session
 from legwork.lib.http import AuthedHttpRequest, redirect_back
 from legwork.lib.rules import RuleBroken
 
@@ -163,13 +162,11 @@ def _homework_card(
     if entry is not None:
         # The interval's line above the cards ("Nothing logged yet this interval") changes too: sent along
         # out of band, so it is right without a reload.
+        # Only the line's own panel runs again (the coach's news beside it has its own place, unchanged),
+        # and through the engagement's manager the session comes with its engagement and client, loaded above.
         engagement = homework.engagement
         engagement.next = (  # type: ignore[attr-defined]
-            Session.objects.scheduled()
-            .filter(engagement=engagement)
-            .select_related("reflection")
-            .order_by("scheduled_at")
-            .first()
+            engagement.sessions.scheduled().select_related("reflection").order_by("scheduled_at").first()
         )
         line = render(request, "homework/client_home.html#interval-line", {"engagement": engagement, "oob": True})
         response.content += line.content

@@ -187,3 +187,99 @@ def self_signed(common_name: str) -> tuple[bytes, bytes]:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     return key_pem, cert.public_bytes(serialization.Encoding.PEM)
+
+
+class SAMLIdP(_Server):
+    """A SAML 2.0 identity provider (pysaml2): HTTP-Redirect in, a signed Response by HTTP-POST out.
+
+    `start()` serves it; `trust(sp_metadata)` reads the service provider's metadata (Legwork's
+    /accounts/saml/<slug>/metadata/) before the first sign-in, as an IdP's administrator would.
+    """
+
+    def __init__(self, tmp_path: Any) -> None:
+        key_pem, cert_pem = self_signed("Legwork test IdP")
+        self.key_file = tmp_path / "idp.key"
+        self.cert_file = tmp_path / "idp.crt"
+        self.key_file.write_bytes(key_pem)
+        self.cert_file.write_bytes(cert_pem)
+        self.cert_pem = cert_pem
+        self.person: dict[str, Any] | None = None
+        self.server: Any = None
+
+    @property
+    def entity_id(self) -> str:
+        return f"{self.url}/metadata"
+
+    @property
+    def sso_url(self) -> str:
+        return f"{self.url}/sso"
+
+    @property
+    def x509cert(self) -> str:
+        """The certificate as a SAML settings file wants it: base64, no PEM lines."""
+        lines = self.cert_pem.decode().strip().splitlines()
+        return "".join(line for line in lines if not line.startswith("-----"))
+
+    def sign_in_as(self, *, uid: str, email: str, name: str = "") -> None:
+        self.person = {"uid": uid, "email": email, "name": name}
+
+    def trust(self, sp_metadata: str) -> None:
+        from saml2 import BINDING_HTTP_REDIRECT
+        from saml2.config import IdPConfig
+        from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NAMEID_FORMAT_PERSISTENT
+        from saml2.server import Server
+
+        config = IdPConfig()
+        config.load(
+            {
+                "entityid": self.entity_id,
+                "service": {
+                    "idp": {
+                        "endpoints": {"single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)]},
+                        "policy": {"default": {"lifetime": {"minutes": 5}, "name_form": NAME_FORMAT_URI}},
+                        "name_id_format": [NAMEID_FORMAT_PERSISTENT, NAMEID_FORMAT_EMAILADDRESS],
+                        "want_authn_requests_signed": False,
+                    }
+                },
+                "key_file": str(self.key_file),
+                "cert_file": str(self.cert_file),
+                "xmlsec_binary": "/usr/bin/xmlsec1",
+                "metadata": {"inline": [sp_metadata]},
+            }
+        )
+        self.server = Server(config=config)
+
+    def handle(
+        self, method: str, path: str, query: dict[str, list[str]], body: str, headers: Any
+    ) -> tuple[int, dict[str, str], bytes]:
+        if path != "/sso" or method != "GET" or self.server is None or self.person is None:
+            return 404, {"Content-Type": "text/plain"}, b"not found"
+        return self.single_sign_on(query["SAMLRequest"][0], query.get("RelayState", [""])[0])
+
+    def single_sign_on(self, saml_request: str, relay_state: str) -> tuple[int, dict[str, str], bytes]:
+        from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+        from saml2.saml import AUTHN_PASSWORD_PROTECTED, NAMEID_FORMAT_PERSISTENT, NameID
+        from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
+        assert self.person is not None
+        request = self.server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT)
+        args = self.server.response_args(request.message, [BINDING_HTTP_POST])
+        args.pop("name_id_policy", None)
+        args.pop("binding", None)
+        identity = {"mail": [self.person["email"]], "displayName": [self.person["name"] or self.person["email"]]}
+        response = self.server.create_authn_response(
+            identity,
+            userid=self.person["uid"],
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=self.person["uid"]),
+            authn={"class_ref": AUTHN_PASSWORD_PROTECTED, "authn_auth": self.entity_id},
+            sign_assertion=True,
+            sign_response=True,
+            # SHA-256: Legwork's SAML settings refuse SHA-1 signatures (python3-saml's reject_deprecated_algorithm).
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
+            **args,
+        )
+        http = self.server.apply_binding(
+            BINDING_HTTP_POST, str(response), args["destination"], relay_state, response=True
+        )
+        return 200, {"Content-Type": "text/html"}, http["data"].encode()

@@ -208,3 +208,26 @@ def test_only_this_practices_admins_reach_its_coaches(alice: User, frank: User, 
     assert visitor.post(f"/practice/coaches/{member.pk}/deactivate/").status_code == 404
     frank.refresh_from_db()
     assert frank.is_active
+
+
+def test_the_admins_pages_count_the_same_queries_for_2_and_12_coaches(alice: User) -> None:
+    """Both of the admin's pages: the roster, and one coach's page (whose clients grow with the practice)."""
+    admin = signed_in(alice)
+    _practice_with(2, alice, "a")
+    member = Membership.objects.filter(user__email="coacha0@example.com").get()
+    pages = ["/practice/", f"/practice/coaches/{member.pk}/"]
+    few = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin.get(url).status_code == 200
+        few.append(len(queries))
+    _practice_with(10, alice, "b")
+    for n in range(3):
+        make_engagement(member.user, make_user(f"more{n}@example.com"))
+    for url, before in zip(pages, few, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            page = admin.get(url).content.decode()
+        assert len(queries) == before, (url, [q["sql"][:120] for q in queries.captured_queries])
+        if url != "/practice/":  # the coach's page really lists the clients added since
+            assert User.objects.get(email="more2@example.com").display_name in page
+    assert Membership.objects.filter(practice=member.practice).count() == 13  # alice and 12 coaches

@@ -540,8 +540,8 @@ def test_workers_against_a_faulty_server_and_a_killed_database_lose_nothing(
         if reminder.status == Reminder.Status.FAILED:
             assert reminder.recipient.email.startswith("refuse550")
         if reminder.status == Reminder.Status.QUEUED:
-            assert reminder.outbox.status == OutboxMessage.Status.WAITING
-            assert reminder.outbox.next_attempt_at > now
+            assert reminder.outbox.get().status == OutboxMessage.Status.WAITING
+            assert reminder.outbox.get().next_attempt_at > now
     for message_id in server.accepted:
         assert outbox[message_id].status == OutboxMessage.Status.SENT  # what the server took is marked sent
     # Nothing sent twice, beyond the documented one resend per kill.

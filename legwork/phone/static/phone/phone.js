@@ -1,5 +1,5 @@
 // Legwork on the phone: the service worker, offline logging with a queue that is sent once, the
-// "add to home screen" hint, and clearing this browser on sign-out. No inline script (the CSP).
+// "add to home screen" hint, clearing this browser on sign-out, and turning notifications on. No inline script (the CSP).
 (() => {
   "use strict";
   const me = document.querySelector("meta[name=legwork-user]")?.content || "";
@@ -200,6 +200,9 @@
       try {
         indexedDB.deleteDatabase("legwork-offline");
         navigator.serviceWorker?.controller?.postMessage("clear");
+        // The server turns off this sign-in's notifications too; the browser forgets the subscription here.
+        const registration = await navigator.serviceWorker?.getRegistration();
+        await (await registration?.pushManager?.getSubscription())?.unsubscribe();
         await Promise.all((await caches.keys()).map((key) => caches.delete(key)));
       } catch { /* Clear-Site-Data on the answer clears it too */ }
       form.dataset.cleared = "1";
@@ -226,6 +229,57 @@
       document.getElementById("install-hint-text").textContent =
         "Add Legwork to your home screen: in Safari, tap Share, then “Add to Home Screen”. It opens like an app, and works on the train.";
       hint.hidden = false;
+    }
+  }
+
+  // --- Notifications, on the devices page: turn push on for this device; the service worker shows them. ---
+  const pushHere = document.getElementById("push-here");
+  const pushButton = document.getElementById("push-on");
+  if (pushHere && pushButton) {
+    const supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window && window.isSecureContext;
+    if (!supported) {
+      document.getElementById("push-unsupported").hidden = false;
+    } else {
+      const status = document.getElementById("push-status");
+      const keyBytes = (key) => {
+        const base64 = key.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (key.length % 4)) % 4);
+        return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      };
+      const listed = (endpoint) => [...document.querySelectorAll("[data-push-endpoint]")].some((li) => li.dataset.pushEndpoint === endpoint);
+      pushHere.hidden = false;
+      navigator.serviceWorker.getRegistration().then((registration) => registration?.pushManager.getSubscription()).then((subscription) => {
+        if (subscription && listed(subscription.endpoint)) {
+          pushButton.hidden = true;
+          status.textContent = "Notifications are on for this device.";
+        }
+      }).catch(() => {});
+      pushButton.addEventListener("click", async () => {
+        pushButton.disabled = true;
+        try {
+          if (await Notification.requestPermission() !== "granted") {
+            status.textContent = "Notifications are blocked for Legwork in this browser's settings.";
+            return;
+          }
+          const registration = await navigator.serviceWorker.ready;
+          const subscription = (await registration.pushManager.getSubscription())
+            || await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(pushButton.dataset.key) });
+          const response = await fetch("/phone/push/", {
+            method: "POST", credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+            body: JSON.stringify(subscription.toJSON()),
+          });
+          if (!response.ok) {
+            const body = await response.json().catch(() => ({}));
+            status.textContent = Object.values(body.errors || {}).flat().join(" ") || "Could not turn notifications on.";
+            return;
+          }
+          location.reload();
+        } catch (error) {
+          status.textContent = `Could not turn notifications on here: ${error.message || error}`;
+        } finally {
+          pushButton.disabled = false;
+        }
+      });
     }
   }
 
