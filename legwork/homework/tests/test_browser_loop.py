@@ -71,7 +71,7 @@ def test_coach_and_client_walk_the_whole_loop(open_browser: Any, live_server: An
     coach.screenshot("01-sign-up")
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_load_state()
-    assert "Verify" in page.content()
+    assert "Confirm your email address" in page.content()
     coach.screenshot("02-verification-sent")
     [verification] = mail.outbox
     page.goto(link_in(str(verification.body), "/accounts/confirm-email/"))
