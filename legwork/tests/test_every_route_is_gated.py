@@ -45,7 +45,7 @@ from legwork.insights.models import Reflection
 from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
 from legwork.practice.models import Membership
 from legwork.practice.services import coach_invite, handover_propose, practice_of
-from legwork.reminders.models import Kind, Reminder
+from legwork.reminders.models import Kind, PushSubscription, Reminder
 from legwork.webhooks.models import Webhook
 
 # The object a plain `pk` names, by the path segment before it.
@@ -71,6 +71,7 @@ SEGMENTS = {
     "tokens": "api_token",
     "handovers": "handover",
     "webhooks": "webhook",
+    "push": "push_subscription",
 }
 # The object a named parameter names, wherever it appears.
 THING_PARAMETERS = {
@@ -248,6 +249,9 @@ def build_world(coach: User, client: User, engagement: Engagement, colleague: Us
         "invitation": invitation,
         "api_token": api_token,
         "webhook": Webhook.objects.create(coach=coach, url="https://example.org/hook", events=["homework.agreed"]),
+        "push_subscription": PushSubscription.objects.create(
+            user=client, endpoint=f"https://fcm.googleapis.com/fcm/send/{client.pk}", p256dh="key", auth="auth"
+        ),
     }
 
 

@@ -124,6 +124,6 @@ def test_a_client_signs_in_by_code_in_the_browser(open_browser: Any, smtp_settin
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/" not in url)
     page.goto("/profile/devices/")
-    assert page.locator("text=this device").count() == 1
+    assert page.locator(".badge", has_text="this device").count() == 1
     tab.screenshot("devices")
     tab.assert_accessible()
