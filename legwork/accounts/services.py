@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING
 from allauth.account.adapter import get_adapter
 from django.http import HttpRequest
 
+from .signals import device_signed_out
+
 if TYPE_CHECKING:
+    from allauth.usersessions.models import UserSession
+
     from .models import User
 
 
@@ -23,13 +27,21 @@ def password_confirm(*, request: HttpRequest, user: User, password: str) -> bool
     return found is not None and found.pk == user.pk
 
 
+def device_end(*, session: UserSession) -> None:
+    """End one sign-in (its Django session is deleted: that device is signed out on its next
+    request), and tell the apps that tie something to a sign-in, such as push (`device_signed_out`)."""
+    session_key, user = session.session_key, session.user
+    session.end()
+    device_signed_out.send(sender=type(user), user=user, session_key=session_key)
+
+
 def devices_end(*, user: User, keep: str | None) -> int:
     """Sign `user` out everywhere but the session `keep` (this browser); how many sign-ins ended."""
     from allauth.usersessions.models import UserSession
 
     ended = 0
     for session in UserSession.objects.filter(user=user).exclude(session_key=keep or ""):
-        session.end()
+        device_end(session=session)
         ended += 1
     return ended
 

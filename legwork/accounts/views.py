@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from legwork.lib.http import AuthedHttpRequest
 
 from .forms import ProfileForm
-from .services import describe_device, devices_end
+from .services import describe_device, device_end, devices_end
 
 
 @login_required
@@ -39,7 +39,7 @@ def devices(request: AuthedHttpRequest) -> HttpResponse:
             session = get_object_or_404(UserSession, pk=int(pk) if pk.isdigit() else 0, user=request.user)
             if session.is_current():
                 return redirect("account_logout")
-            session.end()
+            device_end(session=session)
             messages.success(request, "Signed out on that device.")
         return redirect("devices")
     sessions = [

@@ -46,7 +46,7 @@ COACH_KINDS = [Kind.COACH_DAY, Kind.HOMEWORK_ANSWERED]
 
 
 class Preferences(models.Model):
-    """How one person wants to be reminded. Calm by default: at most one email a day."""
+    """How one person wants to be reminded. Calm by default: at most one reminder a day."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences")
     email_on = models.BooleanField("send me emails", default=True)
@@ -68,11 +68,13 @@ class Preferences(models.Model):
     )
     quiet_from = models.PositiveSmallIntegerField("quiet hours from", default=21)
     quiet_until = models.PositiveSmallIntegerField("quiet hours until", default=7)
+    # Named when email was the only channel; it counts reminders sent, by email, push or both (one slot each).
     emails_per_day = models.PositiveSmallIntegerField(
-        "emails a day at most",
+        "reminders a day at most",
         default=1,
         choices=[(1, "One (calm)"), (3, "Three"), (0, "No limit")],
-        help_text="The rest wait in your inbox here.",
+        help_text="Emails and notifications together: a reminder sent both ways counts once. "
+        "The rest wait in your inbox here.",
     )
     weekly_digest = models.BooleanField(
         "one weekly digest instead of single emails", default=False, help_text="Sent on Mondays at your hour."

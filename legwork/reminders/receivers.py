@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
+from legwork.accounts.signals import device_signed_out
 from legwork.homework.signals import (
     homework_change_requested,
     homework_confirmed,
@@ -46,3 +47,9 @@ def on_signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # Sent before the session is flushed, so its key still names the sign-in push was turned on in.
     session = getattr(request, "session", None)
     push_revoke_for_session(session_key=getattr(session, "session_key", None) or "")
+
+
+@receiver(device_signed_out)
+def on_device_signed_out(sender: Any, user: Any, session_key: str, **kwargs: Any) -> None:
+    # "Sign out that device" on the devices page: that phone stops being told, as if it had signed out.
+    push_revoke_for_session(session_key=session_key)

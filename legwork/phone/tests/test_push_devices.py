@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.test import Client
 from django.urls import reverse
 
@@ -82,6 +83,23 @@ def test_signing_out_turns_off_the_push_turned_on_in_that_sign_in_only(bob: Any)
     phone.post(reverse("account_logout"))
     active = list(PushSubscription.objects.active().values_list("endpoint", flat=True))
     assert active == [ENDPOINT + "laptop"]
+
+
+def test_signing_out_that_device_from_another_turns_off_its_push_and_no_other(bob: Any) -> None:
+    phone, laptop, tablet = signed_in(bob), signed_in(bob), signed_in(bob)
+    turn_on(phone, ENDPOINT + "phone")
+    turn_on(laptop, ENDPOINT + "laptop")
+    turn_on(tablet, ENDPOINT + "tablet")
+    phones_sign_in = UserSession.objects.get(session_key=phone.session.session_key)
+    assert laptop.post(reverse("devices"), {"session": phones_sign_in.pk}).status_code == 302
+    assert sorted(PushSubscription.objects.active().values_list("endpoint", flat=True)) == [
+        ENDPOINT + "laptop",
+        ENDPOINT + "tablet",
+    ]
+    # "Sign out all other devices" turns off every other sign-in's push, and keeps this one's.
+    laptop.post(reverse("devices"), {"others": "1"})
+    assert list(PushSubscription.objects.active().values_list("endpoint", flat=True)) == [ENDPOINT + "laptop"]
+    assert phone.get(reverse("devices")).status_code == 302  # that phone is signed out too
 
 
 def test_the_service_worker_shows_and_opens_notifications(db: Any) -> None:
