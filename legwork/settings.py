@@ -501,6 +501,8 @@ WORKER_STEPS = ["legwork.conversation.replies.replies_poll", "legwork.webhooks.d
 # or private address (off in production, against server-side request forgery; on for tests and a laptop).
 WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 5)
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# Delivered and failed deliveries are kept this long for the webhook's log, then deleted.
+WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30)
 
 # Running it for real (issue 17, legwork/ops): health page, metrics, backups.
 # /health/ answers 503 when no worker finished a pass for this long, or a due email or reminder waits longer.

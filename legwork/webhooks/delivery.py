@@ -232,9 +232,22 @@ def webhook_tell_disabled(webhook: Webhook) -> None:
             logger.exception("Could not tell %s that webhook %s was turned off", person.pk, webhook.pk)
 
 
+def deliveries_prune(*, now: dt.datetime) -> int:
+    """Forget finished deliveries older than WEBHOOKS_KEEP_DAYS. Returns how many went.
+
+    A delivered or failed row is kept only for the webhook's log; waiting and sending rows
+    are never touched, however old, so nothing still owed is lost.
+    """
+    cutoff = now - dt.timedelta(days=settings.WEBHOOKS_KEEP_DAYS)
+    finished = [WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED]
+    deleted, _ = WebhookDelivery.objects.filter(status__in=finished, created_at__lt=cutoff).delete()
+    return deleted
+
+
 def webhooks_send(*, worker: str = "", batch: int = BATCH, limit: int = 200) -> int:
     """The worker's step: send what is due, batch by batch, up to `limit` tries. Returns how many were tried."""
     worker = worker or f"{socket.gethostname()}-webhooks"
+    deliveries_prune(now=timezone.now())
     tried = 0
     while tried < limit:
         now = timezone.now()

@@ -345,3 +345,38 @@ def test_two_workers_never_claim_the_same_delivery(alice: Any, receiver: Receive
     # Worker a's late mark changes nothing: the row is c's now.
     sending.delivery_mark(first[0], sending.Answer(status_code=200), now=later)
     assert WebhookDelivery.objects.get().status == "sending"
+
+
+def test_old_finished_deliveries_are_forgotten_and_nothing_still_owed_is(alice: Any, receiver: Receiver) -> None:
+    webhook = hook(alice, receiver)
+    month_ago = timezone.now() - dt.timedelta(days=31)
+    for status, created_at in [
+        ("delivered", month_ago),
+        ("failed", month_ago),
+        ("waiting", month_ago),
+        ("sending", month_ago),
+        ("delivered", timezone.now()),
+    ]:
+        webhook_send_test(webhook=webhook, by=alice)
+        WebhookDelivery.objects.filter(pk=WebhookDelivery.objects.latest("pk").pk).update(
+            status=status, created_at=created_at
+        )
+
+    assert sending.deliveries_prune(now=timezone.now()) == 2
+
+    left = WebhookDelivery.objects.order_by("pk")
+    assert [(d.status, d.created_at < month_ago + dt.timedelta(days=1)) for d in left] == [
+        ("waiting", True),
+        ("sending", True),
+        ("delivered", False),
+    ]
+
+
+def test_the_worker_step_prunes_before_it_sends(alice: Any, receiver: Receiver, settings: Any) -> None:
+    settings.WEBHOOKS_KEEP_DAYS = 1
+    webhook_send_test(webhook=hook(alice, receiver), by=alice)
+    WebhookDelivery.objects.update(status="delivered", created_at=timezone.now() - dt.timedelta(days=2))
+
+    sending.webhooks_send()
+
+    assert not WebhookDelivery.objects.exists()
