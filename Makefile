@@ -50,14 +50,17 @@ browser:
 
 # Links in invitations, reminders, unsubscribes and printed feeds follow the address served here,
 # for the demo, the worker and the web server alike, unless SITE_ROOT is set.
+# Quiet but for the sign-ins and the address: the emails the demo sends go to files in var/mail/
+# (also in each person's inbox page), not between the two.
 run: export SITE_ROOT ?= http://$(HOST):$(PORT)
+run: export EMAIL_FILE_PATH ?= $(CURDIR)/var/mail
 run: install
-	@$(PY) manage.py migrate --no-input
-	@$(PY) manage.py createcachetable
+	@$(PY) manage.py migrate --no-input --verbosity 0
+	@$(PY) manage.py createcachetable --verbosity 0
 	@$(PY) manage.py demo
-	@echo "==> Starting the worker and the web server on http://$(HOST):$(PORT), links to $$SITE_ROOT (Ctrl-C stops both)"
+	@echo "==> Open http://$(HOST):$(PORT)/ (links in emails to $$SITE_ROOT; emails in var/mail/; Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  DEBUG=$${DEBUG:-1} $(PY) manage.py worker & \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py worker --verbosity 0 & \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The bench app is loaded only by its own settings, so its tests run in a second session with them.

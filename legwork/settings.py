@@ -349,7 +349,7 @@ if env_str("SSO_SAML_IDP_METADATA_URL") or env_str("SSO_SAML_IDP_ENTITY_ID"):
         ]
     }
 
-# Email: console in development, SMTP when EMAIL_HOST is set.
+# Email: console in development, files when EMAIL_FILE_PATH is set, SMTP when EMAIL_HOST is set.
 # The worker never waits on a silent SMTP server longer than this many seconds.
 SMTP_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 if env_str("EMAIL_HOST"):
@@ -364,6 +364,14 @@ if env_str("EMAIL_HOST"):
                 "use_tls": env_bool("EMAIL_USE_TLS"),
                 "timeout": SMTP_TIMEOUT,
             },
+        }
+    }
+elif env_str("EMAIL_FILE_PATH"):
+    # `make run`: the demo's emails go to files in this folder (one per run), not over its sign-ins.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": env_str("EMAIL_FILE_PATH")},
         }
     }
 else:
@@ -480,7 +488,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own console handler (DEBUG only) would print each of its lines a second time, beside root's.
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }
 
 # Reply by email (legwork.conversation.replies): thread emails carry a signed reply address on this

@@ -1,24 +1,21 @@
-"""Demo reminders and calendar feeds: `make run`'s worker emails these to the console at once.
+"""Demo reminders: `make run`'s worker sends these at once (to var/mail/, one file per run).
 
-Every demo person gets a calendar feed; since only a hash of a feed token is kept,
-the URLs are printed once, now (anyone can make a new one on the Calendar feed page).
+The demo makes no calendar feeds: only a hash of a feed's token is kept, so its address
+could be shown only by printing it here, among the sign-ins. A demo person makes one on
+the Calendar feed page, as anyone would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from legwork.homework.models import Homework
 
 from .models import Kind, Preferences, Reminder
 from .planning import reminder_homework_answered, reminder_homework_waiting
-from .services import feed_regenerate
 
 if TYPE_CHECKING:
     from legwork.coaching.demo import DemoPractice
@@ -54,8 +51,3 @@ def populate(practice: DemoPractice) -> None:
                 "expires_at": upcoming.scheduled_at,
             },
         )
-
-    sys.stdout.write("Calendar feeds of the demo people (shown only now):\n")
-    for person in people:
-        token = feed_regenerate(user=person)
-        sys.stdout.write(f"  {person.email}: {settings.SITE_ROOT}{reverse('calendar_feed_ics', args=[token])}\n")

@@ -13,12 +13,9 @@ class Command(BaseCommand):
     help = __doc__
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if demo_practice_exists():
-            self.stdout.write("The demo practice is already loaded.")
-        else:
-            self.stdout.write("Building the demo practice…")
+        if not demo_practice_exists():
+            self.stdout.write("Building the demo practice (a minute, the first time)…")
             build_demo_practice()
-            self.stdout.write(self.style.SUCCESS("Demo practice ready."))
-        self.stdout.write(f"\nSign in at the address below with password “{DEMO_PASSWORD}” as:")
+        self.stdout.write(f"Sign in with the password “{DEMO_PASSWORD}” as:")
         for role, email in demo_sign_ins():
             self.stdout.write(f"  {role:>8}: {email}")
