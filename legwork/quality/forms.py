@@ -56,11 +56,25 @@ class CheckInScalesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    library = forms.MultipleChoiceField(
+        label="From your library",
+        help_text="Your own scales from your other engagements, and those shared in your practice",
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     own_question = forms.CharField(label="Your own scale: the question", max_length=120, required=False)
     own_low = forms.CharField(label="Label at 0", max_length=40, required=False)
     own_high = forms.CharField(label="Label at 10", max_length=40, required=False)
 
-    def __init__(self, *args: Any, own: list[CheckInScale], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        own: list[CheckInScale],
+        library: list[CheckInScale] | None = None,
+        coach_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.own = own
         self.fields["keep_own"].choices = [  # type: ignore[attr-defined]
@@ -68,6 +82,17 @@ class CheckInScalesForm(forms.Form):
         ]
         if not own:
             del self.fields["keep_own"]
+        # The library, less what this engagement already has; a colleague's marked with their name.
+        here = {s.text for s in own}
+        offered = [s for s in library or [] if s.text not in here]
+        self.fields["library"].choices = [  # type: ignore[attr-defined]
+            (str(s.pk), f"{s.question} ({s.low_label} – {s.high_label}){_shared_by(s, coach_id)}") for s in offered
+        ]
+        if not offered:
+            del self.fields["library"]
+
+    def from_library(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("library", [])]
 
     def chosen(self) -> tuple[list[str], list[tuple[str, str, str]]]:
         """The shipped keys and the own scales (question, low, high) the form asks for."""
@@ -84,6 +109,11 @@ class CheckInScalesForm(forms.Form):
         if any(parts) and not all(parts):
             self.add_error("own_question", "Your own scale needs a question and a label at each end.")
         return data
+
+
+def _shared_by(scale: CheckInScale, coach_id: int | None) -> str:
+    coach = scale.engagement.coach
+    return f", shared by {coach.display_name}" if coach.pk != coach_id else ""
 
 
 class StepForm(forms.Form):

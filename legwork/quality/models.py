@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from legwork.coaching.models import Engagement, Session
 from legwork.homework.models import Homework
+from legwork.practice.models import coaches_sharing_with
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -152,6 +153,27 @@ SHIPPED_SCALES = [
 ]
 
 
+class CheckInScaleQuerySet(models.QuerySet["CheckInScale"]):
+    def visible_to(self, user: User) -> CheckInScaleQuerySet:
+        """The check-in library a coach picks from: the scales of their own making on their engagements,
+        and those the other coaches of their practice share. Shipped scales are everyone's already;
+        clients see a scale only through their engagement.
+
+        The one place the shared scales' rule lives: the scales page, the API and the setting read it.
+        """
+        if not user.is_authenticated or not user.is_coach:
+            return self.none()
+        shared = Q(shared_at__isnull=False, engagement__coach_id__in=coaches_sharing_with(user))
+        return self.filter(Q(engagement__coach_id=user.pk) | shared, key="")
+
+    def library(self) -> list[CheckInScale]:
+        """One of each (question, labels), the earliest, with its coach for "shared by"."""
+        seen: dict[tuple[str, str, str], CheckInScale] = {}
+        for scale in self.select_related("engagement__coach").order_by("pk"):
+            seen.setdefault(scale.text, scale)
+        return sorted(seen.values(), key=lambda s: s.question.lower())
+
+
 class CheckInScale(models.Model):
     """One 0–10 scale with labelled ends that the client answers in each reflection."""
 
@@ -166,12 +188,32 @@ class CheckInScale(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Retired, not deleted: its answers stay in the history and the exports.
     retired_at = models.DateTimeField(null=True, blank=True)
+    # Set when the engagement's coach shares a scale of their own making with their practice: its
+    # other coaches may then add it to their engagements (a copy: the words, never the answers).
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CheckInScaleQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def text(self) -> tuple[str, str, str]:
+        return (self.question, self.low_label, self.high_label)
+
+    def share(self) -> None:
+        if self.shared_at is None:
+            self.shared_at = timezone.now()
+            self.save(update_fields=["shared_at"])
+
+    def unshare(self) -> None:
+        """Back to its coach's alone; engagements that already carry a copy keep it."""
+        if self.shared_at is not None:
+            self.shared_at = None
+            self.save(update_fields=["shared_at"])
 
 
 class CheckInAnswer(models.Model):

@@ -51,6 +51,21 @@ def check_in_scale(scale: CheckInScale) -> dict[str, Any]:
         "low_label": scale.low_label,
         "high_label": scale.high_label,
         "retired_at": iso(scale.retired_at),
+        "shared_at": iso(scale.shared_at),
+    }
+
+
+def library_scale(scale: CheckInScale, *, viewer: User) -> dict[str, Any]:
+    """A scale in a coach's library: its words, and who shared it when it is a colleague's (never whose
+    engagement it came from)."""
+    coach = scale.engagement.coach
+    return {
+        "id": scale.pk,
+        "question": scale.question,
+        "low_label": scale.low_label,
+        "high_label": scale.high_label,
+        "shared_at": iso(scale.shared_at),
+        "shared_by": coach.display_name if coach.pk != viewer.pk else None,
     }
 
 
@@ -126,7 +141,20 @@ SCHEMAS = {
             "low_label": STRING,
             "high_label": STRING,
             "retired_at": nullable(DATETIME),
+            "shared_at": nullable(DATETIME),
         }
+    ),
+    "LibraryCheckInScale": obj(
+        {
+            "id": INTEGER,
+            "question": STRING,
+            "low_label": STRING,
+            "high_label": STRING,
+            "shared_at": nullable(DATETIME),
+            "shared_by": nullable(STRING),
+        },
+        description="A scale a coach may add to an engagement: their own, or shared in their practice "
+        "(`shared_by` names the colleague)",
     ),
     "CheckInAnswer": obj({"scale": INTEGER, "session": INTEGER, "value": INTEGER, "answered_at": DATETIME}),
     "CheckIns": obj({"scales": array(ref("CheckInScale")), "answers": array(ref("CheckInAnswer"))}),

@@ -120,12 +120,24 @@ def raise_if_done_but_of_little_use(homework: Homework, ratings: list[QualityRat
 
 
 def check_in_scales_set(
-    *, engagement: Engagement, by: User, keys: list[str], own: list[tuple[str, str, str]]
+    *,
+    engagement: Engagement,
+    by: User,
+    keys: list[str],
+    own: list[tuple[str, str, str]],
+    library: list[int] | None = None,
 ) -> list[CheckInScale]:
-    """The coach chooses the engagement's scales: shipped ones by key, and their own (question, low, high).
+    """The coach chooses the engagement's scales: shipped ones by key, their own (question, low, high),
+    and from their library by id (`CheckInScale.objects.visible_to`: their own elsewhere, and those
+    shared in their practice), copied in by their words.
 
     A scale left out is retired (its answers stay); one chosen again comes back."""
     require_coach(engagement, by)
+    if library:
+        found = {s.pk: s.text for s in CheckInScale.objects.visible_to(by).filter(pk__in=library)}
+        if set(library) - set(found):
+            raise RuleBroken("That scale is not in your library.", field="library")
+        own = [*own, *(found[pk] for pk in dict.fromkeys(library) if found[pk] not in own)]
     shipped = {key: (question, low, high) for key, question, low, high in SHIPPED_SCALES}
     unknown = [key for key in keys if key not in shipped]
     if unknown:
@@ -161,6 +173,17 @@ def check_in_scales_set(
                 scale.retired_at = now
                 scale.save(update_fields=["retired_at"])
     return kept
+
+
+def check_in_scale_share(*, scale: CheckInScale, by: User, shared: bool) -> CheckInScale:
+    """Share a scale of the coach's own making with their practice, or stop; only its coach may."""
+    if scale.engagement.coach_id != by.pk:
+        raise PermissionDenied("A colleague's shared scale is theirs to share: add it to your engagement instead.")
+    if shared:
+        scale.share()
+    else:
+        scale.unshare()
+    return scale
 
 
 def check_in_answer(*, session: Session, by: User, values: dict[int, Any]) -> list[CheckInAnswer]:

@@ -20,6 +20,7 @@ from legwork.lib.http import AuthedHttpRequest
 from legwork.lib.rules import RuleBroken
 
 from . import pages, services, steps
+from .access import get_check_in_scale_for_user
 from .forms import CheckInForm, CheckInScalesForm, QualityForm, StepForm
 from .models import CheckInAnswer, CheckInScale, role_of
 
@@ -72,20 +73,37 @@ def check_in_scales(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     current = list(CheckInScale.objects.filter(engagement=engagement, retired_at__isnull=True))
     own = [s for s in current if not s.key]
     initial = {"keys": [s.key for s in current if s.key], "keep_own": [str(s.pk) for s in own]}
-    form = CheckInScalesForm(request.POST or None, own=own, initial=initial)
+    library = CheckInScale.objects.visible_to(request.user).library()
+    form = CheckInScalesForm(request.POST or None, own=own, library=library, coach_id=request.user.pk, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             keys, chosen_own = form.chosen()
             try:
-                services.check_in_scales_set(engagement=engagement, by=request.user, keys=keys, own=chosen_own)
+                services.check_in_scales_set(
+                    engagement=engagement, by=request.user, keys=keys, own=chosen_own, library=form.from_library()
+                )
             except RuleBroken as error:
-                form.add_error(error.field if error.field == "keys" else None, error.message)
+                form.add_error(error.field if error.field in ("keys", "library") else None, error.message)
             else:
                 messages.success(request, "Check-ins saved: the client answers them in each reflection.")
                 return redirect("engagement", pk=engagement.pk)
         status = 400
-    return render(request, "quality/check_in_scales.html", {"engagement": engagement, "form": form}, status=status)
+    context = {"engagement": engagement, "form": form, "own": own}
+    return render(request, "quality/check_in_scales.html", context, status=status)
+
+
+@login_required
+@require_POST
+def check_in_scale_share(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Share a scale of the coach's own making with their practice, or stop sharing it."""
+    scale = get_check_in_scale_for_user(request.user, pk)
+    services.check_in_scale_share(scale=scale, by=request.user, shared=scale.shared_at is None)
+    if scale.shared_at:
+        messages.success(request, f"“{scale.question}” is shared with your practice: its coaches can add it.")
+    else:
+        messages.success(request, f"“{scale.question}” is yours alone again; engagements that have it keep it.")
+    return redirect("check_in_scales", pk=scale.engagement_id)
 
 
 @login_required

@@ -45,6 +45,7 @@ from legwork.insights.models import Reflection
 from legwork.notebook.models import JournalEntry, ThinkingTimeBlock
 from legwork.practice.models import Membership
 from legwork.practice.services import coach_invite, handover_propose, practice_of
+from legwork.quality.models import CheckInScale
 from legwork.reminders.models import Kind, PushSubscription, Reminder
 from legwork.webhooks.models import Webhook
 
@@ -63,6 +64,7 @@ SEGMENTS = {
     "journal-entries": "journal_entry",
     "thinking-time": "thinking_block",
     "exercises": "exercise",
+    "check-in-scales": "check_in_scale",
     "reflections": "reflection",
     "reminders": "reminder",
     "inbox": "reminder",
@@ -237,6 +239,9 @@ def build_world(coach: User, client: User, engagement: Engagement, colleague: Us
         "journal_entry": entry,
         "thinking_block": ThinkingTimeBlock.objects.create(client=client, start_time=dt.time(9)),
         "exercise": exercise,
+        "check_in_scale": CheckInScale.objects.create(
+            engagement=engagement, question="How rested am I?", low_label="worn out", high_label="fresh"
+        ),
         "reflection": Reflection.objects.create(session=session, what_i_did="Listed my values"),
         "reminder": Reminder.objects.create(
             recipient=client,

@@ -10,13 +10,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from legwork.coaching.access import get_engagement_for_user, get_session_for_user
+from legwork.coaching.access import get_engagement_for_user, get_session_for_user, require_is_coach
 from legwork.homework import serialise as homework_json
 from legwork.homework.access import get_homework_for_user
 from legwork.lib.shapes import INTEGER, STRING, array, nullable, obj, ref
 from legwork.quality import serialise, services, steps
+from legwork.quality.access import get_check_in_scale_for_user
 from legwork.quality.forms import QualityForm
-from legwork.quality.models import SCALES_PER_ENGAGEMENT, SHIPPED_SCALES, Step, rating_pairs, role_of
+from legwork.quality.models import SCALES_PER_ENGAGEMENT, SHIPPED_SCALES, CheckInScale, Step, rating_pairs, role_of
 
 from ..binding import FIELDS_MESSAGE, bind, form_schema
 from ..http import ApiError, json_body, signed_in
@@ -36,8 +37,14 @@ SCHEMAS = {
                 "items": obj({"question": STRING, "low_label": STRING, "high_label": STRING}),
                 "description": "The coach's own scales",
             },
+            "library": {
+                "type": "array",
+                "maxItems": SCALES_PER_ENGAGEMENT,
+                "items": INTEGER,
+                "description": "Scales from the coach's library (GET /check-in-scales), by id: copied in",
+            },
         },
-        optional=["keys", "own"],
+        optional=["keys", "own", "library"],
         description="The whole set: a scale left out is retired (its answers stay)",
     ),
     "CheckInAnswersInput": obj(
@@ -111,17 +118,80 @@ def check_ins_set(request: HttpRequest, id: str) -> dict[str, Any]:
     user = signed_in(request)
     engagement = get_engagement_for_user(user, id)
     payload = json_body(request)
-    unknown = {name: "Not a field of this request." for name in payload if name not in ("keys", "own")}
-    keys, own = payload.get("keys", []), payload.get("own", [])
+    unknown = {name: "Not a field of this request." for name in payload if name not in ("keys", "own", "library")}
+    keys, own, library = payload.get("keys", []), payload.get("own", []), payload.get("library", [])
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         unknown["keys"] = "A list of texts."
     if not isinstance(own, list):
         unknown["own"] = "A list of scales."
+    if not isinstance(library, list) or not all(type(pk) is int for pk in library):
+        unknown["library"] = "A list of scale ids."
     if unknown:
         raise ApiError(400, FIELDS_MESSAGE, unknown)
     chosen_own = [_texts(item, ("question", "low_label", "high_label")) for item in own]
-    services.check_in_scales_set(engagement=engagement, by=user, keys=keys, own=chosen_own)  # type: ignore[arg-type]
+    services.check_in_scales_set(
+        engagement=engagement,
+        by=user,
+        keys=keys,
+        own=chosen_own,  # type: ignore[arg-type]
+        library=library,
+    )
     return serialise.engagement_check_ins(engagement)
+
+
+@router.get(
+    "/check-in-scales",
+    summary="The coach's check-in library: their own scales and those shared in their practice",
+    description="One of each question and labels. Add one to an engagement with "
+    "PUT /engagements/{id}/check-ins (`library`).",
+    response=obj({"results": array(ref("LibraryCheckInScale"))}),
+    role="coach",
+)
+def check_in_library(request: HttpRequest) -> dict[str, Any]:
+    user = signed_in(request)
+    require_is_coach(user)
+    scales = CheckInScale.objects.visible_to(user).library()
+    return {"results": [serialise.library_scale(scale, viewer=user) for scale in scales]}
+
+
+@router.get(
+    "/check-in-scales/{id}",
+    summary="One scale of the coach's library",
+    response=ref("LibraryCheckInScale"),
+    role="coach",
+)
+def check_in_scale_detail(request: HttpRequest, id: str) -> dict[str, Any]:
+    user = signed_in(request)
+    require_is_coach(user)
+    return serialise.library_scale(get_check_in_scale_for_user(user, id), viewer=user)
+
+
+def _share(request: HttpRequest, id: str, *, shared: bool) -> dict[str, Any]:
+    user = signed_in(request)
+    require_is_coach(user)
+    scale = services.check_in_scale_share(scale=get_check_in_scale_for_user(user, id), by=user, shared=shared)
+    return serialise.library_scale(scale, viewer=user)
+
+
+@router.post(
+    "/check-in-scales/{id}/share",
+    summary="Share a scale of your own making with your practice: its other coaches can add it",
+    description="A colleague's shared scale is theirs to share: 403.",
+    response=ref("LibraryCheckInScale"),
+    role="coach",
+)
+def check_in_scale_share(request: HttpRequest, id: str) -> dict[str, Any]:
+    return _share(request, id, shared=True)
+
+
+@router.post(
+    "/check-in-scales/{id}/unshare",
+    summary="Stop sharing your scale; engagements that already have it keep it",
+    response=ref("LibraryCheckInScale"),
+    role="coach",
+)
+def check_in_scale_unshare(request: HttpRequest, id: str) -> dict[str, Any]:
+    return _share(request, id, shared=False)
 
 
 @router.put(

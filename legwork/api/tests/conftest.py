@@ -197,6 +197,12 @@ class World:
         self.acknowledgement = Acknowledgement.objects.create(
             engagement=engagement, coach=alice, progress_entry=self.progress, word="canary-seen-5e8a"
         )
+        # A check-in scale of alice's own making on bob's engagement, not shared.
+        from legwork.quality.models import CheckInScale
+
+        self.scale = CheckInScale.objects.create(
+            engagement=engagement, question="canary-scale-71b0", low_label="low", high_label="high"
+        )
 
     def ids(self, path: str) -> dict[str, int]:
         """The ids to fill an operation's path with: always this world's objects."""
@@ -209,6 +215,7 @@ class World:
             "exercises": self.exercise.pk,
             "journal": self.private_entry.pk,
             "thinking-time": self.block.pk,
+            "check-in-scales": self.scale.pk,
         }
         return {"id": ids[first], "homework_id": self.homework.pk, "item_id": self.agenda_item.pk}
 

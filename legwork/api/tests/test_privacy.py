@@ -61,6 +61,8 @@ def sample_body(world: World, operation: Operation) -> dict[str, Any] | None:
         ("PUT", "/engagements/{id}/check-ins"): {"keys": ["energy"]},
         ("PUT", "/sessions/{id}/check-ins"): {"answers": []},
         ("POST", "/homework/{id}/steps"): {"anchor": 0, "strategy": 0},
+        ("POST", "/check-in-scales/{id}/share"): None,
+        ("POST", "/check-in-scales/{id}/unshare"): None,
         ("PATCH", "/journal/{id}"): {"title": "Sneaky"},
         ("DELETE", "/journal/{id}"): None,
         ("POST", "/journal/{id}/share"): {"engagement": world.engagement.pk},
@@ -88,7 +90,16 @@ def probe(client: Any, world: World, operation: Operation) -> Any:
 
 
 def test_every_operation_with_an_id_is_probed_here() -> None:
-    prefixes = {"engagements", "sessions", "homework", "exercises", "journal", "thinking-time", "progress"}
+    prefixes = {
+        "engagements",
+        "sessions",
+        "homework",
+        "exercises",
+        "journal",
+        "thinking-time",
+        "progress",
+        "check-in-scales",
+    }
     assert {operation.path.split("/")[1] for operation in WITH_IDS} <= prefixes
 
 
@@ -106,7 +117,7 @@ def test_another_coach_gets_404_for_everything_of_alices(
         assert response.json() == {"error": "Not found."}
     assert snapshot(world) == before
     # Nor do the lists: none of bob's content in anything they can list.
-    for url in ("/api/v1/engagements", "/api/v1/journal", "/api/v1/exercises"):
+    for url in ("/api/v1/engagements", "/api/v1/journal", "/api/v1/exercises", "/api/v1/check-in-scales"):
         body = client.get(url).content.decode()
         assert "canary" not in body, (who, url)
         assert "Call Dana" not in body, (who, url)
@@ -120,8 +131,8 @@ def test_another_client_and_a_stranger_get_404_for_everything_of_bobs(
     client = token_client(dan if who == "dan" else eve)
     for operation in WITH_IDS:
         response = probe(client, world, operation)
-        # The exercise library is for coaches: a client is told so before any exercise is looked up.
-        expected = 403 if operation.path.startswith("/exercises") else 404
+        # The libraries are for coaches: a client is told so before anything in them is looked up.
+        expected = 403 if operation.path.startswith(("/exercises", "/check-in-scales")) else 404
         assert response.status_code == expected, f"{who}: {operation.method} {operation.path}"
     assert snapshot(world) == before
 
