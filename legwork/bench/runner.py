@@ -40,6 +40,7 @@ from legwork.bench.seed import client_email, coach_email
 from legwork.coaching.models import Engagement
 from legwork.homework.models import Homework, ProgressEntry
 from legwork.lib.testing import free_port
+from legwork.practice.models import Membership
 
 # Two cores: gunicorn's own rule, 2 × cores + 1 sync workers, and twice as many connections as workers.
 WORKERS = 5
@@ -99,6 +100,12 @@ def calendar_feed_path(user: User) -> str | None:
     return reverse("calendar_feed_ics", args=[feed_regenerate(user=user)])
 
 
+def practice_coach_path(owner: User) -> str | None:
+    """The admin's page of another coach of the owner's practice (its second coach), if there is one."""
+    member = Membership.objects.filter(practice__memberships__user=owner).exclude(user=owner).order_by("pk").first()
+    return path_or_none("practice_member", [member.pk]) if member else None
+
+
 def endpoints_for(coach: User, client: User) -> list[Endpoint]:
     """What a coach and a client open all day, and the two ceilings."""
     engagement = Engagement.objects.get(coach=coach, client=client, status=Engagement.Status.ACTIVE)
@@ -118,6 +125,9 @@ def endpoints_for(coach: User, client: User) -> list[Endpoint]:
             data={f"{prefix}-note": BENCH_NOTE, f"{prefix}-minutes": "20"},
             htmx=True,
         ),
+        # Coach 0 owns practice 0: the admin's pages, which must stay flat as practices and coaches grow.
+        Endpoint("practice admin", path_or_none("practice"), role="coach"),
+        Endpoint("practice coach page", practice_coach_path(coach), role="coach"),
         Endpoint("calendar feed", calendar_feed_path(client)),
         Endpoint("trivial view", TRIVIAL_PATH, role="coach", ceiling=True),
         Endpoint("raw WSGI", RAW_PATH, ceiling=True, note="gunicorn alone, no Django"),

@@ -1,12 +1,14 @@
-"""A large, realistic practice for the benchmark, built with bulk inserts.
+"""Large, realistic practices for the benchmark, built with bulk inserts.
 
-Per coach: 20 clients; per client two years of fortnightly sessions, the homework
+Coaches come in practices of 20 (coach 0 of each owns it, the others coach in it): small is
+5 practices, large 50. Per coach: 20 clients; per client two years of fortnightly sessions, the homework
 agreed at each, its progress entries and outcome, a goal, journal entries (some
 shared with the coach) and a thinking-time block with its recent occurrences.
 Coaches are numbered from 0 and built in batches, each in one transaction; the
 `ScaleSeed` marker counts the coaches finished, so a run resumes where it stopped
 and a larger size adds only the missing coaches. Every coach gets the same shape
-of data, so the pages of coach 0 can be compared between a small and a large practice.
+of data, so the pages of coach 0 (and the admin's pages of practice 0) can be compared between a
+small and a large build.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from legwork.accounts.models import User
 from legwork.bench.models import ScaleSeed
 from legwork.coaching.models import AgendaItem, Engagement, Goal, Session
 from legwork.homework.models import Decision, Homework, Outcome, ProgressEntry, Purpose, Reason
+from legwork.practice.models import Membership, Practice
 
-SIZES = {"small": 100, "large": 1000}
+SIZES = {"small": 100, "large": 1000}  # coaches: 5 practices of 20, and 50 practices of 20
+COACHES_PER_PRACTICE = 20
 CLIENTS_PER_COACH = 20
 SESSIONS_PER_CLIENT = 52  # two years, fortnightly; the last one or two are still to come
 JOURNAL_ENTRIES_PER_CLIENT = 12
@@ -63,6 +67,10 @@ def coach_email(index: int) -> str:
 
 def client_email(coach_index: int, client_index: int) -> str:
     return f"scale-client-{coach_index}-{client_index}@{SCALE_DOMAIN}"
+
+
+def practice_name(index: int) -> str:
+    return f"Scale practice {index}"
 
 
 def seeded_coaches() -> int:
@@ -118,6 +126,28 @@ def seed_scale(*, coaches: int, progress: Progress | None = None, batch: int = C
     return total
 
 
+def _seed_memberships(indexes: range, coaches: list[User], *, now: dt.datetime) -> None:
+    """Each coach in practice `index // 20`: the first of the twenty owns it (made with them), the others
+    coach in it. A batch may start in the middle of a practice that an earlier batch made."""
+    wanted = {practice_name(i // COACHES_PER_PRACTICE) for i in indexes}
+    practices = {p.name: p for p in Practice.objects.filter(name__in=wanted)}
+    new = [Practice(name=name, created_at=now) for name in sorted(wanted - set(practices))]
+    Practice.objects.bulk_create(new)
+    practices |= {p.name: p for p in new}
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                practice=practices[practice_name(i // COACHES_PER_PRACTICE)],
+                user=coach,
+                role=Membership.Role.OWNER if i % COACHES_PER_PRACTICE == 0 else Membership.Role.COACH,
+                joined_at=now,
+            )
+            for i, coach in zip(indexes, coaches, strict=True)
+        ],
+        batch_size=INSERT_BATCH,
+    )
+
+
 def _seed_coaches(indexes: range, *, password: str, now: dt.datetime) -> SeedCounts:
     counts = SeedCounts()
     today = now.date()
@@ -136,6 +166,7 @@ def _seed_coaches(indexes: range, *, password: str, now: dt.datetime) -> SeedCou
             )
     User.objects.bulk_create(client_users, batch_size=INSERT_BATCH)
     counts.coaches, counts.clients = len(coach_users), len(client_users)
+    _seed_memberships(indexes, coach_users, now=now)
 
     started = today - dt.timedelta(days=14 * SESSIONS_PER_CLIENT)
     engagements = []

@@ -67,3 +67,20 @@ def test_it_refuses_a_practice_of_no_coaches() -> None:
 
     with pytest.raises(CommandError):
         call_command("seed_scale", coaches=0)
+
+
+def test_it_puts_coaches_in_practices_of_twenty_each_owned_by_its_first(monkeypatch: Any) -> None:
+    from legwork.bench import seed
+    from legwork.practice.models import Membership, Practice
+
+    monkeypatch.setattr(seed, "COACHES_PER_PRACTICE", 2)  # 20 real coaches would take a while: 2 show the shape
+    monkeypatch.setattr(seed, "CLIENTS_PER_COACH", 1)
+    call_command("seed_scale", coaches=3)  # batches of 5: one batch, a practice and a half
+    call_command("seed_scale", coaches=5)  # the half-made practice is filled, not made twice
+    assert Practice.objects.count() == 3
+    roles = {m.user.email: (m.practice.name, m.role) for m in Membership.objects.select_related("user", "practice")}
+    assert roles[coach_email(0)] == ("Scale practice 0", "owner")
+    assert roles[coach_email(1)] == ("Scale practice 0", "coach")
+    assert roles[coach_email(2)] == ("Scale practice 1", "owner")
+    assert roles[coach_email(3)] == ("Scale practice 1", "coach")
+    assert roles[coach_email(4)] == ("Scale practice 2", "owner")

@@ -231,3 +231,27 @@ def test_the_admins_pages_count_the_same_queries_for_2_and_12_coaches(alice: Use
         if url != "/practice/":  # the coach's page really lists the clients added since
             assert User.objects.get(email="more2@example.com").display_name in page
     assert Membership.objects.filter(practice=member.practice).count() == 13  # alice and 12 coaches
+
+
+def test_the_admins_pages_count_the_same_queries_for_1_and_6_practices(alice: User) -> None:
+    """Other practices, each with an owner, coaches and clients, cost the admin's pages nothing."""
+    admin = signed_in(alice)
+    _practice_with(2, alice, "a")
+    member = Membership.objects.filter(user__email="coacha0@example.com").get()
+    pages = ["/practice/", f"/practice/coaches/{member.pk}/"]
+    few = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin.get(url).status_code == 200
+        few.append(len(queries))
+    for p in range(5):
+        owner = make_user(f"owner{p}@example.com", is_coach=True)
+        practice_of(owner)
+        _practice_with(3, owner, f"p{p}-")
+    assert Practice.objects.count() == 6
+    for url, before in zip(pages, few, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            page = admin.get(url).content.decode()
+        assert len(queries) == before, (url, [q["sql"][:120] for q in queries.captured_queries])
+        assert "Owner0" not in page  # nor do they show
+        assert "Coachp0-0" not in page

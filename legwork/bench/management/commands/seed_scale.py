@@ -1,4 +1,6 @@
-"""Build a large practice for the benchmark: `seed_scale --size small|large` or `--coaches N`. Safe to run twice."""
+"""Build practices for the benchmark: `seed_scale --size small|large` or `--coaches N`. Safe to run twice.
+
+Coaches come in practices of 20: small is 100 coaches (5 practices), large 1,000 (50 practices)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from legwork.bench.seed import CLIENTS_PER_COACH, SIZES, SeedCounts, seed_scale, seeded_coaches
+from legwork.bench.seed import CLIENTS_PER_COACH, COACHES_PER_PRACTICE, SIZES, SeedCounts, seed_scale, seeded_coaches
 
 
 class Command(BaseCommand):
@@ -15,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--coaches", type=int, help="coaches in all (20 clients each)")
-        parser.add_argument("--size", choices=sorted(SIZES), help="small = 100 coaches, large = 1,000")
+        parser.add_argument(
+            "--size", choices=sorted(SIZES), help="small = 100 coaches in 5 practices, large = 1,000 in 50"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         coaches = options["coaches"] if options["coaches"] is not None else SIZES[options["size"] or "small"]
@@ -30,7 +34,11 @@ def ensure_seeded(coaches: int, *, write: Any) -> None:
     if already >= coaches:
         write(f"The scale practice already has {already} coaches ({already * CLIENTS_PER_COACH:,} clients).")
         return
-    write(f"Seeding coaches {already}–{coaches - 1} ({(coaches - already) * CLIENTS_PER_COACH:,} clients)…")
+    practices = -(-coaches // COACHES_PER_PRACTICE)
+    write(
+        f"Seeding coaches {already}–{coaches - 1} ({(coaches - already) * CLIENTS_PER_COACH:,} clients) "
+        f"in {practices} practices of up to {COACHES_PER_PRACTICE}…"
+    )
     tty = sys.stdout.isatty()
 
     def progress(done: int, total: int, counts: SeedCounts, seconds: float) -> None:
@@ -39,7 +47,8 @@ def ensure_seeded(coaches: int, *, write: Any) -> None:
         width = 30
         bar = "#" * int(width * done / total) + "-" * (width - int(width * done / total))
         line = (
-            f"[{bar}] {done}/{total} coaches · {counts.sessions:,} sessions · {counts.homework:,} homework · "
+            f"[{bar}] {done}/{total} coaches · practice {(done - 1) // COACHES_PER_PRACTICE + 1} · "
+            f"{counts.sessions:,} sessions · {counts.homework:,} homework · "
             f"{counts.progress:,} progress entries · {seconds:.0f} s, ~{left:.0f} s left"
         )
         if tty:
