@@ -1,4 +1,5 @@
-"""Demo quality and check-ins: Priya's done homework is rated of little use; Sam's confidence rises.
+"""Demo quality and check-ins: Priya's done homework is rated of little use; Sam's confidence rises;
+the coach's own scale on Priya's engagement ("Time I could give it"), hers alone until she shares it.
 
 Written as rows, because these sessions are in the past: the service (rightly) takes no rating
 once the review session has ended. The to-explore point is raised through the service's own rule.
@@ -28,6 +29,8 @@ CHECK_INS = {
     "steady": {"clarity": [4, 5, 6, 6], "confidence": [3, 4, 6, 7], "energy": [6, 5, 6, 7]},
     "crammer": {"confidence": [5, 5, 4], "energy": [4, 3, 4]},
 }
+# The coach's own scales, by pattern, after the shipped ones: question, low, high, answers oldest first.
+OWN_SCALES = {"crammer": [("Time I could give it this fortnight", "none", "plenty", [2, 3, 2])]}
 
 
 def _rate(engagement: Engagement, pattern: str) -> None:
@@ -73,9 +76,18 @@ def _check_ins(engagement: Engagement, pattern: str) -> None:
         scale = CheckInScale.objects.create(
             engagement=engagement, key=key, question=question, low_label=low, high_label=high, order=order
         )
-        # The latest values go with the latest sessions (the upcoming one's is answered already).
-        for session, value in zip(sessions[-len(values) :], values, strict=False):
-            CheckInAnswer.objects.create(scale=scale, session=session, value=value, answered_at=session.scheduled_at)
+        _answer(scale, sessions, values)
+    for order, (question, low, high, values) in enumerate(OWN_SCALES.get(pattern, []), start=len(chosen)):
+        scale = CheckInScale.objects.create(
+            engagement=engagement, question=question, low_label=low, high_label=high, order=order
+        )
+        _answer(scale, sessions, values)
+
+
+def _answer(scale: CheckInScale, sessions: list[Session], values: list[int]) -> None:
+    # The latest values go with the latest sessions (the upcoming one's is answered already).
+    for session, value in zip(sessions[-len(values) :], values, strict=False):
+        CheckInAnswer.objects.create(scale=scale, session=session, value=value, answered_at=session.scheduled_at)
 
 
 def populate(practice: DemoPractice) -> None:
