@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass
 
@@ -41,8 +42,12 @@ def _offset(zone: zoneinfo.ZoneInfo, moment: dt.datetime) -> dt.timedelta:
     return moment.astimezone(zone).utcoffset() or dt.timedelta(0)
 
 
-def zone_changes(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[Change]:
-    """Every change of UTC offset (or of daylight saving or name) in [start, end), to the second."""
+@functools.lru_cache(maxsize=64)
+def zone_changes(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) -> tuple[Change, ...]:
+    """Every change of UTC offset (or of daylight saving or name) in [start, end), to the second.
+
+    Kept per zone and span: a feed covers whole years, so each process finds a zone's changes once a year
+    rather than on every request (walking the days was a sixth of a feed's time)."""
 
     def state(moment: dt.datetime) -> tuple[dt.timedelta, bool, str]:
         local = moment.astimezone(zone)
@@ -70,7 +75,7 @@ def zone_changes(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) 
             continue
         moment += day
         current = following
-    return changes
+    return tuple(changes)
 
 
 def _ordinals(day: dt.date) -> set[int]:

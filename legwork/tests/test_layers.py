@@ -46,10 +46,6 @@ ALLOWED = {
     # AgendaItem (coaching) points at the homework a "to explore" item was raised for. Moving the link
     # to the homework side is a migration on both apps; until then it is a lazy reference only.
     ("coaching/models.py", "model", "homework"),
-    # The reminders app's panels on the client home and the profile page still use its own template
-    # tags; its owner moves them to `reminders/panels.py` (legwork.lib.panels).
-    ("templates/homework/client_home.html", "template", "reminders"),
-    ("templates/accounts/profile.html", "template", "reminders"),
 }
 
 

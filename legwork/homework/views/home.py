@@ -32,7 +32,8 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
     require_is_coach(request.user)
     today = timezone.localdate()
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
-    todays_sessions = (
+    # Every query runs here, none from the template (lists, not lazy QuerySets).
+    todays_sessions = list(
         Session.objects.filter(
             engagement__coach=request.user,
             scheduled_at__gte=start,
@@ -49,7 +50,7 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
         {
             "todays_sessions": todays_sessions,
             "clients": clients,
-            "pending_invitations": Invitation.objects.filter(coach=request.user).pending()[:5],
+            "pending_invitations": list(Invitation.objects.filter(coach=request.user).pending()[:5]),
             "now": timezone.now(),
             # A coach can be someone's client too: their own interval is one link away.
             "is_also_client": Engagement.objects.filter(client=request.user).current().exists(),

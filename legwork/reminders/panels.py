@@ -1,0 +1,44 @@
+"""The reminders' parts of other apps' pages, through `legwork.lib.panels`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import template
+from django.db.models import Count, Q
+
+from legwork.lib.panels import panel
+
+from .models import Reminder
+
+if TYPE_CHECKING:
+    from legwork.accounts.models import User
+
+
+def inbox_counts(user: User) -> dict[str, int]:
+    """How many reminders in the person's inbox are unread, and how many of those could not be emailed.
+
+    One query, one row: the counts are made by the database, not by reading each reminder."""
+    counts = (
+        Reminder.objects.visible_to(user)
+        .in_inbox()
+        .filter(read_at__isnull=True)
+        .order_by()
+        .aggregate(unread=Count("pk"), failed=Count("pk", filter=Q(status=Reminder.Status.FAILED)))
+    )
+    return {"unread": counts["unread"] or 0, "failed": counts["failed"] or 0}
+
+
+@panel("client_home.top", "reminders/_notice.html")
+def inbox_notice(context: template.Context, subject: Any) -> dict[str, Any] | None:
+    """On the client's home: unread reminders and any that could not be emailed (one query)."""
+    user = context["request"].user
+    if not user.is_authenticated:
+        return None
+    return inbox_counts(user)
+
+
+@panel("profile.links", "reminders/_profile_links.html")
+def profile_links(context: template.Context, subject: Any) -> dict[str, Any]:
+    """On the profile page: links to reminder preferences and the calendar feed (no queries)."""
+    return {}
