@@ -224,8 +224,9 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
 class ProgressEntry(models.Model):
     """A timestamped record of work on a homework.
 
-    `written_at` is set by the server and never edited; `occurred_on` is when the
-    person says the work happened. Keeping both means nothing is quietly backdated.
+    `written_at` is set by the server and never edited (for one written offline, the phone's
+    time, with `received_at` the server's); `occurred_on` is when the person says the work
+    happened. Keeping both means nothing is quietly backdated.
     """
 
     homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="progress")
@@ -237,6 +238,9 @@ class ProgressEntry(models.Model):
     minutes = models.PositiveIntegerField(null=True, blank=True)
     occurred_on = models.DateField("when the work happened", validators=[validate_date_window])
     written_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the server got it, for an entry written on a phone offline and sent later (then `written_at`
+    # is the phone's time, within bounds); null for one saved as it was written. Shown by `sent_later`.
+    received_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Exercise answers as they stood at this sitting (see the exercises app).
     answers = models.JSONField(null=True, blank=True)
 

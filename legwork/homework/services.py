@@ -239,7 +239,7 @@ def progress_log(
     `written_at_bounds`, so a device's clock can neither date an entry ahead nor backdate it.
     """
     homework.require_open()
-    now = timezone.now()
+    now = received_at = timezone.now()
     if written_at is not None:
         low, high = written_at_bounds(homework, now)
         now = min(max(written_at, low), high)
@@ -259,6 +259,7 @@ def progress_log(
         minutes=minutes,
         occurred_on=occurred_on,
         written_at=now,
+        received_at=received_at if written_at is not None else None,
         answers=answers,
     )
     transaction.on_commit(lambda: progress_logged.send(sender=ProgressEntry, entry=entry, by=by))

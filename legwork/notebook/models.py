@@ -66,6 +66,9 @@ class JournalEntry(models.Model):
     shared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # When the server got it, for a draft written on a phone offline and sent later (then `created_at`
+    # is the phone's time, within a week); null for one saved as it was written. Shown by `sent_later`.
+    received_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = JournalEntryQuerySet.as_manager()
 
@@ -243,7 +246,10 @@ class ThinkingTimeOccurrence(models.Model):
     starts_at = models.DateTimeField(validators=[validate_date_window])
     status = models.CharField(max_length=10, choices=Status.choices)
     note = models.CharField(max_length=300, blank=True)
+    # When it was marked: for a mark made on a phone offline, the phone's time, and `received_at` the
+    # server's when it arrived (null for a mark saved as it was made). Shown by `sent_later`.
     recorded_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-starts_at"]

@@ -11,6 +11,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from legwork.coaching.models import Engagement
+from legwork.homework.services import OFFLINE_WINDOW
 
 from .models import EntryDraft, JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
 
@@ -27,8 +28,20 @@ def shareable_engagements(client: User) -> QuerySet[Engagement]:
     return Engagement.objects.filter(client=client).current().select_related("coach")
 
 
-def entry_save(*, client: User, entry: JournalEntry | None, data: dict[str, Any]) -> JournalEntry:
-    """Write the form's values to the entry (a new one if None) and drop the autosaved draft."""
+def sent_from_phone(written_at: dt.datetime, now: dt.datetime, *, low: dt.datetime | None = None) -> dt.datetime:
+    """The time an item written on a phone offline keeps: the phone's, but not after now, nor before
+    OFFLINE_WINDOW ago (nor before `low`), so a wrong clock can neither date it ahead nor backdate it."""
+    earliest = max(now - OFFLINE_WINDOW, low) if low is not None else now - OFFLINE_WINDOW
+    return min(max(written_at, earliest), now)
+
+
+def entry_save(
+    *, client: User, entry: JournalEntry | None, data: dict[str, Any], written_at: dt.datetime | None = None
+) -> JournalEntry:
+    """Write the form's values to the entry (a new one if None) and drop the autosaved draft.
+
+    `written_at`: a new entry written on a phone offline and sent now keeps the phone's time as its
+    `created_at` (`sent_from_phone`), and now as its `received_at`."""
     with transaction.atomic():
         is_new = entry is None
         if entry is None:
@@ -36,6 +49,8 @@ def entry_save(*, client: User, entry: JournalEntry | None, data: dict[str, Any]
         for name, value in data.items():
             setattr(entry, name, value)
         entry.updated_at = timezone.now()
+        if is_new and written_at is not None:
+            entry.created_at, entry.received_at = sent_from_phone(written_at, entry.updated_at), entry.updated_at
         entry.save()
         # The new entry's draft becomes this entry; an existing entry's draft is now saved.
         EntryDraft.objects.filter(client=client, entry=None if is_new else entry).delete()
@@ -70,15 +85,32 @@ def entry_unshare(*, entry: JournalEntry, by: User) -> None:
 
 
 def occurrence_mark(
-    *, block: ThinkingTimeBlock, starts_at: dt.datetime, status: str, note: str = ""
+    *,
+    block: ThinkingTimeBlock,
+    starts_at: dt.datetime,
+    status: str,
+    note: str = "",
+    written_at: dt.datetime | None = None,
 ) -> ThinkingTimeOccurrence:
-    """Mark one real occurrence of the block taken or skipped; marking again changes the mark."""
+    """Mark one real occurrence of the block taken or skipped; marking again changes the mark.
+
+    `written_at`: a mark made on a phone offline and sent now keeps the phone's time as when it was
+    recorded (`sent_from_phone`, and not before the block began), and now as its `received_at`."""
     if block.occurrences_between(starts_at, starts_at + dt.timedelta(seconds=1)) != [starts_at]:
         raise ValueError("That is not a time this block happens.")
-    if starts_at > timezone.now():
+    now = timezone.now()
+    if starts_at > now:
         raise ValueError("That block hasn't happened yet.")
+    recorded_at = now if written_at is None else sent_from_phone(written_at, now, low=starts_at)
     occurrence, _ = ThinkingTimeOccurrence.objects.update_or_create(
-        block=block, starts_at=starts_at, defaults={"status": status, "note": note, "recorded_at": timezone.now()}
+        block=block,
+        starts_at=starts_at,
+        defaults={
+            "status": status,
+            "note": note,
+            "recorded_at": recorded_at,
+            "received_at": None if written_at is None else now,
+        },
     )
     return occurrence
 

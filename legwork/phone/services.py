@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
-from django.utils import timezone
 
 from legwork.homework import services as homework_services
 from legwork.homework.access import get_homework_for_user
@@ -83,9 +82,9 @@ def _apply(user: User, kind: str, target: int, fields: QueryDict, written_at: dt
         entry_form = EntryForm(fields, client=user)
         if not entry_form.is_valid():
             raise Refused(_errors(entry_form))
-        data = dict(entry_form.cleaned_data)
-        data["created_at"] = min(max(written_at, timezone.now() - homework_services.OFFLINE_WINDOW), timezone.now())
-        journal_entry = notebook_services.entry_save(client=user, entry=None, data=data)
+        journal_entry = notebook_services.entry_save(
+            client=user, entry=None, data=dict(entry_form.cleaned_data), written_at=written_at
+        )
         return {"kind": kind, "id": journal_entry.pk, "written_at": journal_entry.created_at.isoformat()}
     if kind == OfflineItem.Kind.THINKING:
         block = get_block_for_user(user, target)
@@ -98,6 +97,7 @@ def _apply(user: User, kind: str, target: int, fields: QueryDict, written_at: dt
                 starts_at=mark_form.cleaned_data["starts_at"].astimezone(dt.UTC),
                 status=mark_form.cleaned_data["status"],
                 note=mark_form.cleaned_data["note"],
+                written_at=written_at,
             )
         except ValueError as error:
             raise Refused({"__all__": [str(error)]}) from None

@@ -12,7 +12,7 @@ from legwork.homework.models import ProgressEntry
 from legwork.notebook.models import JournalEntry
 from legwork.phone.models import OfflineItem
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 # How many items wait in this browser's offline queue.

@@ -6,14 +6,17 @@ import datetime as dt
 import json
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD, make_homework
 from legwork.homework.models import ProgressEntry
-from legwork.notebook.models import JournalEntry
+from legwork.lib.sent_later import sent_later_words
+from legwork.notebook.models import JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
 from legwork.phone.models import OfflineItem
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +136,85 @@ def test_signing_out_tells_the_browser_to_clear_this_site(bob: Any) -> None:
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_an_item_sent_later_says_when_it_was_written_and_sent_in_each_viewers_zone(
+    alice: Any, alice_bob: Any, bob: Any
+) -> None:
+    """The server keeps both times, and the client's and the coach's pages say both, each in their zone."""
+    alice.timezone = "Asia/Tokyo"
+    alice.save(update_fields=["timezone"])
+    homework = make_homework(alice_bob, status="confirmed")
+    homework.created_at = timezone.now() - dt.timedelta(days=1)
+    homework.save(update_fields=["created_at"])
+    client = signed_in(bob)
+    written = timezone.now() - dt.timedelta(minutes=90)
+    assert (
+        send(client, kind="progress", target=homework.pk, fields=progress(homework), written_at=written.isoformat())
+    ).status_code == 201
+    send(client, kind="progress", target=homework.pk, fields=progress(homework, note="online"))  # sent at once
+    draft = [["title", "On the train"], ["body", "Notes"], ["prompt", ""], ["tags", ""], ["homework", ""]]
+    assert send(client, kind="draft", fields=draft, written_at=written.isoformat()).status_code == 201
+
+    offline, online = ProgressEntry.objects.order_by("pk")
+    assert abs(offline.written_at - written) < dt.timedelta(seconds=1)
+    assert offline.received_at is not None
+    assert offline.received_at - written > dt.timedelta(minutes=89)
+    assert online.received_at is not None
+    assert abs(online.received_at - online.written_at) < dt.timedelta(seconds=5)
+    entry = JournalEntry.objects.get(client=bob)
+    assert entry.received_at is not None
+
+    def words(whose: str, zone: str, when: dt.datetime, received: dt.datetime) -> str:
+        return sent_later_words(when, received, whose=whose, zone=ZoneInfo(zone))
+
+    clients = client.get(reverse("homework", args=[homework.pk])).content.decode()
+    label = words("your", "Europe/London", offline.written_at, offline.received_at)
+    assert label in clients
+    assert clients.count("sent-later") == clients.count(label)  # the entry sent at once says nothing more
+    coachs = signed_in(alice).get(reverse("homework", args=[homework.pk])).content.decode()
+    assert words("their", "Asia/Tokyo", offline.written_at, offline.received_at) in coachs
+
+    label = words("your", "Europe/London", entry.created_at, entry.received_at)
+    assert label in client.get(reverse("journal_entry", args=[entry.pk])).content.decode()
+    assert label in client.get(reverse("notebook")).content.decode()
+    client.post(reverse("journal_entry_share", args=[entry.pk]), {"engagement": alice_bob.pk})
+    shared = signed_in(alice).get(reverse("shared_entries", args=[alice_bob.pk])).content.decode()
+    assert words("their", "Asia/Tokyo", entry.created_at, entry.received_at) in shared
+
+
+def test_thinking_time_marked_offline_keeps_the_phones_time_and_says_so(bob: Any) -> None:
+    now = timezone.now()
+    block = ThinkingTimeBlock.objects.create(
+        client=bob,
+        rrule="FREQ=DAILY",
+        start_time=dt.time(6),
+        timezone="Europe/London",
+        created_at=now - dt.timedelta(days=10),
+    )
+    starts = block.occurrences_between(now - dt.timedelta(days=3), now - dt.timedelta(days=1))[-1]
+    client = signed_in(bob)
+    fields = [["starts_at", starts.isoformat()], ["status", "taken"], ["note", ""]]
+    # A phone whose clock says before the block began is held to the block's start.
+    early = send(
+        client, kind="thinking", target=block.pk, fields=fields, written_at=(starts - dt.timedelta(hours=2)).isoformat()
+    )
+    assert early.status_code == 201
+    assert ThinkingTimeOccurrence.objects.get().recorded_at == starts
+    written = starts + dt.timedelta(hours=1)
+    assert (
+        send(client, kind="thinking", target=block.pk, fields=fields, written_at=written.isoformat()).status_code == 201
+    )
+    mark = ThinkingTimeOccurrence.objects.get()
+    assert abs(mark.recorded_at - written) < dt.timedelta(seconds=1)
+    assert mark.received_at is not None
+    assert mark.received_at > written + dt.timedelta(hours=20)
+    page = client.get(reverse("thinking_time")).content.decode()
+    assert sent_later_words(mark.recorded_at, mark.received_at, zone=ZoneInfo("Europe/London")) in page
+    # Marked again with a connection, it is a mark made now: nothing more to say.
+    client.post(
+        reverse("thinking_occurrence_mark", args=[block.pk]), {"starts_at": starts.isoformat(), "status": "skipped"}
+    )
+    mark.refresh_from_db()
+    assert mark.received_at is None
+    assert "sent-later" not in client.get(reverse("thinking_time")).content.decode()

@@ -5,6 +5,13 @@
   const me = document.querySelector("meta[name=legwork-user]")?.content || "";
   // Only for someone signed in: a page seen signed out needs no copy, and after signing out none is made.
   if (me && "serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  // Signed out without the button (from another device, or the sign-in ran out): a page seen signed out
+  // leaves no copy of the last person's pages and no worker. The queue stays: each item is its writer's
+  // (`user`), shown to no one else, and sent when they sign in again, so nothing written is lost.
+  if (!me && "serviceWorker" in navigator) {
+    navigator.serviceWorker.getRegistrations().then((list) => Promise.all(list.map((r) => r.unregister()))).catch(() => {});
+    if (window.caches) caches.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key)))).catch(() => {});
+  }
 
   // --- The queue: IndexedDB, one store keyed by the key made here when the item is written. ---
   const open = () => new Promise((resolve, reject) => {
