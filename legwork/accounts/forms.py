@@ -1,21 +1,34 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 
-from .models import User, timezone_names
+from .models import User
+from .zones import browser_aliases, canonical_timezone, timezone_choices
 
 
 class TimezoneField(forms.ChoiceField):
+    """The one time zone picker (accounts/zones.py): grouped by region, each zone with its offset now.
+    An old alias ("Asia/Calcutta") is taken, and shown, as the zone it stands for."""
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=[(name, name) for name in timezone_names()], **kwargs)
+        super().__init__(choices=timezone_choices, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        name = super().to_python(value)
+        return canonical_timezone(name) or name
+
+    def prepare_value(self, value: Any) -> Any:
+        return canonical_timezone(value) or value if isinstance(value, str) else value
 
 
 def guess_timezone_in_browser(form: forms.Form, field: str = "timezone") -> None:
-    """On a fresh form, let a line of script in base.html preselect the browser's own zone."""
+    """On a fresh form, let a line of script in base.html preselect the browser's own zone (which may
+    be an old alias: the map says which zone of the list it stands for)."""
     if not form.is_bound:
-        form.fields[field].widget.attrs["data-guess-timezone"] = ""
+        form.fields[field].widget.attrs["data-guess-timezone"] = json.dumps(browser_aliases(), separators=(",", ":"))
 
 
 class CoachSignupForm(forms.Form):

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 import zoneinfo
-from functools import cache
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
-
-@cache
-def timezone_names() -> list[str]:
-    return sorted(zoneinfo.available_timezones() - {"localtime"})
+from .zones import timezone_names
 
 
 def validate_timezone(value: str) -> None:

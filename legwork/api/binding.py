@@ -158,10 +158,16 @@ _FORMATS = {
 }
 
 
+def _grouped(label: object) -> bool:
+    return isinstance(label, list | tuple)
+
+
 def _choices(field: forms.Field) -> list[str]:
     choices = getattr(field, "choices", None) or []
     try:
-        return [str(value) for value, _ in choices if value != "" and not isinstance(_, list | tuple)]
+        # A group's choices (an <optgroup>, as in the time zone picker) count as the field's own.
+        flat = [item for value, label in choices for item in (label if _grouped(label) else [(value, label)])]
+        return [str(value) for value, _ in flat if value != ""]
     except (TypeError, ValueError):
         return []
 

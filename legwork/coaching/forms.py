@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from legwork.accounts.forms import TimezoneField, guess_timezone_in_browser
 from legwork.lib.dates import WindowedDateTimeField
 
 from .models import AgendaItem, Engagement, Goal, Session
@@ -36,7 +37,7 @@ class JoinForm(forms.Form):
     """A new client's account, made from an invitation."""
 
     name = forms.CharField(max_length=100, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    timezone = forms.ChoiceField(label="Your time zone")
+    timezone = TimezoneField(label="Your time zone")
     password1 = forms.CharField(
         label="Choose a password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -48,13 +49,8 @@ class JoinForm(forms.Form):
     )
 
     def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
-        from legwork.accounts.models import timezone_names
-
         super().__init__(*args, **kwargs)
-        from legwork.accounts.forms import guess_timezone_in_browser
-
         self.email = email
-        self.fields["timezone"].choices = [(name, name) for name in timezone_names()]  # type: ignore[attr-defined]
         guess_timezone_in_browser(self)
 
     def clean(self) -> dict[str, Any]:

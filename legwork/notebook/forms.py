@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
-from legwork.accounts.models import timezone_names
+from legwork.accounts.forms import TimezoneField
 from legwork.coaching.models import Engagement
 from legwork.homework.models import Homework
 from legwork.lib.dates import WindowedDateTimeField
@@ -54,7 +54,7 @@ class ShareForm(forms.Form):
 
 class BlockForm(forms.ModelForm[ThinkingTimeBlock]):
     days = forms.MultipleChoiceField(choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple, label="On these days")
-    timezone = forms.ChoiceField(label="Time zone")
+    timezone = TimezoneField(label="Time zone")
 
     class Meta:
         model = ThinkingTimeBlock
@@ -65,7 +65,6 @@ class BlockForm(forms.ModelForm[ThinkingTimeBlock]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(name, name) for name in timezone_names()]  # type: ignore[attr-defined]
         self.fields["duration_minutes"].widget.attrs.update(min=5, max=720)
         if self.instance.pk:
             self.initial["days"] = self.instance.days
