@@ -40,8 +40,9 @@ def schemas() -> dict[str, Schema]:
     from legwork.insights.serialise import SCHEMAS as INSIGHTS
     from legwork.notebook.serialise import SCHEMAS as NOTEBOOK
     from legwork.quality.serialise import SCHEMAS as QUALITY
+    from legwork.webhooks.serialise import SCHEMAS as WEBHOOKS
 
-    from .endpoints import coaching, exercises, loop, notebook, people, quality
+    from .endpoints import coaching, exercises, loop, notebook, people, quality, webhooks
 
     return {
         "Error": ERROR,
@@ -52,12 +53,14 @@ def schemas() -> dict[str, Schema]:
         **INSIGHTS,
         **CONVERSATION,
         **QUALITY,
+        **WEBHOOKS,
         **people.SCHEMAS,
         **coaching.SCHEMAS,
         **loop.SCHEMAS,
         **notebook.SCHEMAS,
         **exercises.SCHEMAS,
         **quality.SCHEMAS,
+        **webhooks.SCHEMAS,
     }
 
 

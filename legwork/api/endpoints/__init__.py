@@ -2,6 +2,6 @@
 
 from legwork.api.router import router
 
-from . import coaching, conversation, exercises, loop, notebook, people, quality
+from . import coaching, conversation, exercises, loop, notebook, people, quality, webhooks
 
-__all__ = ["coaching", "conversation", "exercises", "loop", "notebook", "people", "quality", "router"]
+__all__ = ["coaching", "conversation", "exercises", "loop", "notebook", "people", "quality", "router", "webhooks"]

@@ -203,6 +203,11 @@ class World:
         self.scale = CheckInScale.objects.create(
             engagement=engagement, question="canary-scale-71b0", low_label="low", high_label="high"
         )
+        from legwork.webhooks.models import Webhook
+
+        self.webhook = Webhook.objects.create(
+            coach=alice, created_by=alice, url="https://crm.example.org/canary-hook-7c2d", events=["homework.agreed"]
+        )
 
     def ids(self, path: str) -> dict[str, int]:
         """The ids to fill an operation's path with: always this world's objects."""
@@ -216,6 +221,7 @@ class World:
             "journal": self.private_entry.pk,
             "thinking-time": self.block.pk,
             "check-in-scales": self.scale.pk,
+            "webhooks": self.webhook.pk,
         }
         return {"id": ids[first], "homework_id": self.homework.pk, "item_id": self.agenda_item.pk}
 

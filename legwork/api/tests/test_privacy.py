@@ -70,6 +70,10 @@ def sample_body(world: World, operation: Operation) -> dict[str, Any] | None:
         ("PATCH", "/thinking-time/{id}"): {"note": "sneaky"},
         ("POST", "/thinking-time/{id}/active"): {"active": False},
         ("POST", "/thinking-time/{id}/mark"): {"starts_at": yesterday_nine.isoformat(), "status": "skipped"},
+        ("PATCH", "/webhooks/{id}"): {"url": "https://sneaky.example.org/"},
+        ("DELETE", "/webhooks/{id}"): None,
+        ("POST", "/webhooks/{id}/test"): None,
+        ("POST", "/webhooks/{id}/secret"): None,
     }
     if operation.method == "GET":
         return None
@@ -82,7 +86,9 @@ def snapshot(world: World) -> str:
     parts = [client_export(client=world.bob), coach_export(coach=world.alice)]
     for part in parts:
         part.pop("exported_at")
-    return json.dumps(parts, sort_keys=True)
+    # The export leaves out a webhook's secret and its deliveries: a probe must not change them either.
+    hooks = [(hook.secret, hook.deliveries.count()) for hook in world.alice.webhooks.order_by("pk")]
+    return json.dumps([parts, hooks], sort_keys=True)
 
 
 def probe(client: Any, world: World, operation: Operation) -> Any:
@@ -99,6 +105,7 @@ def test_every_operation_with_an_id_is_probed_here() -> None:
         "thinking-time",
         "progress",
         "check-in-scales",
+        "webhooks",
     }
     assert {operation.path.split("/")[1] for operation in WITH_IDS} <= prefixes
 
@@ -117,7 +124,13 @@ def test_another_coach_gets_404_for_everything_of_alices(
         assert response.json() == {"error": "Not found."}
     assert snapshot(world) == before
     # Nor do the lists: none of bob's content in anything they can list.
-    for url in ("/api/v1/engagements", "/api/v1/journal", "/api/v1/exercises", "/api/v1/check-in-scales"):
+    for url in (
+        "/api/v1/engagements",
+        "/api/v1/journal",
+        "/api/v1/exercises",
+        "/api/v1/check-in-scales",
+        "/api/v1/webhooks",
+    ):
         body = client.get(url).content.decode()
         assert "canary" not in body, (who, url)
         assert "Call Dana" not in body, (who, url)
