@@ -21,9 +21,8 @@ from legwork.lib.rules import RuleBroken
 from legwork.reminders.access import get_push_subscription_for_user
 from legwork.reminders.push import push_revoke, push_subscribe
 
+from . import THEME
 from .services import Refused, offline_item_apply
-
-THEME = "#1f5f8b"  # the brand accent (static/legwork.css --accent)
 
 
 def manifest(request: HttpRequest) -> JsonResponse:
@@ -32,12 +31,26 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "name": settings.SITE_NAME,
         "short_name": settings.SITE_NAME,
         "description": "Your coaching homework between sessions.",
+        "id": reverse("home"),  # the app's identity, kept if start_url ever changes
         "start_url": reverse("home") + "?source=installed",
         "scope": "/",
         "display": "standalone",
         "theme_color": THEME,
         "background_color": "#ffffff",
-        "icons": [{"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+        # PNGs rendered from the brand's SVG by `python -m legwork.phone.make_icons` (committed), and the SVG.
+        "icons": [
+            *(
+                {
+                    "src": static(f"phone/icons/{kind}-{size}.png"),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                    "purpose": purpose,
+                }
+                for kind, purpose in (("icon", "any"), ("maskable", "maskable"))
+                for size in (192, 512)
+            ),
+            {"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+        ],
     }
     response = JsonResponse(data, content_type="application/manifest+json")
     response["Cache-Control"] = "public, max-age=3600"
@@ -50,7 +63,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "phone/sw.js",
         {
             "static_files": json.dumps([static("legwork.css"), static("favicon.svg"), static("phone/phone.js")]),
-            "icon": json.dumps(static("favicon.svg")),
+            "icon": json.dumps(static("phone/icons/icon-192.png")),
         },
     )
     response = HttpResponse(body, content_type="text/javascript")

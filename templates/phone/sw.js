@@ -53,7 +53,8 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("push", (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch { data = {}; }
-  const options = { tag: data.tag, data: { link: data.link || "/" }, icon: ICON, badge: ICON };
+  // No badge: Android draws it from the icon's alpha alone, which for a filled square is a white blob.
+  const options = { tag: data.tag, data: { link: data.link || "/" }, icon: ICON };
   event.waitUntil(self.registration.showNotification(data.title || "Legwork", options));
 });
 
