@@ -13,9 +13,13 @@ from typing import Any
 
 from django.core.wsgi import get_wsgi_application
 
+from legwork.lib.runtime import settle_for_serving
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legwork.bench.settings")
 RAW_PATH = "/bench/raw/"
 django_application = get_wsgi_application()
+# Everything loaded, out of the garbage collector's way (legwork/lib/runtime.py).
+settle_for_serving()
 
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
