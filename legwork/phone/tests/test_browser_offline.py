@@ -1,15 +1,17 @@
-"""On a train with no signal: log two entries and a journal draft offline, then find each on the server once."""
+"""On a train with no signal: two entries, a journal draft and thinking time logged offline reach the server once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import make_homework
 from legwork.homework.models import ProgressEntry
-from legwork.notebook.models import JournalEntry
+from legwork.notebook.models import JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
 from legwork.phone.models import OfflineItem
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -37,8 +39,15 @@ def controlled(page: Any) -> None:
     raise AssertionError("the service worker never took control of the page")
 
 
-def test_two_entries_and_a_draft_written_offline_arrive_once(open_browser: Any, alice_bob: Any) -> None:
+def test_two_entries_a_draft_and_thinking_time_written_offline_arrive_once(open_browser: Any, alice_bob: Any) -> None:
     homework = make_homework(alice_bob, status="confirmed")
+    block = ThinkingTimeBlock.objects.create(
+        client=alice_bob.client,
+        rrule="FREQ=DAILY",
+        start_time=dt.time(6),
+        timezone="Europe/London",
+        created_at=timezone.now() - dt.timedelta(days=10),
+    )
     tab = open_browser("client-offline")
     page = tab.page
     page.set_viewport_size({"width": 390, "height": 844})
@@ -46,6 +55,7 @@ def test_two_entries_and_a_draft_written_offline_arrive_once(open_browser: Any, 
     page.goto("/")
     controlled(page)
     page.goto("/notebook/new/")  # seen once with a connection, so it opens offline
+    page.goto("/thinking-time/")
     page.goto("/")
 
     tab.context.set_offline(True)
@@ -65,6 +75,14 @@ def test_two_entries_and_a_draft_written_offline_arrive_once(open_browser: Any, 
     assert ProgressEntry.objects.count() == 0
     assert page.evaluate(QUEUED) == 3
 
+    page.goto("/thinking-time/")  # from the cache too: mark the latest block taken
+    row = page.locator(".occurrence").first
+    row.locator("input[name=note]").fill("Walked by the river")
+    row.locator("button:has-text('Taken')").click()
+    expect(page.locator("#phone-pending li")).to_have_count(4)
+    assert page.evaluate(QUEUED) == 4
+    assert not ThinkingTimeOccurrence.objects.exists()
+
     tab.context.set_offline(False)
     page.wait_for_selector(".phone-sent")
     page.goto("/")  # a second look syncs again: nothing is left to send, nothing arrives twice
@@ -74,7 +92,9 @@ def test_two_entries_and_a_draft_written_offline_arrive_once(open_browser: Any, 
     entries = list(ProgressEntry.objects.filter(homework=homework).order_by("written_at"))
     assert [(e.note, e.minutes) for e in entries] == [("Rewrote the first paragraph", None), ("", 15)]
     assert JournalEntry.objects.filter(client=alice_bob.client, title="Between stations").count() == 1
-    assert OfflineItem.objects.count() == 3
+    mark = ThinkingTimeOccurrence.objects.get(block=block)
+    assert (mark.status, mark.note) == ("taken", "Walked by the river")
+    assert OfflineItem.objects.count() == 4
     tab.assert_accessible()
 
     # Signing out leaves nothing private in this browser for the next person.

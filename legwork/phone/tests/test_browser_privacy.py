@@ -116,6 +116,15 @@ def test_signing_out_leaves_no_private_page_or_item_for_the_next_person(
 
     page.goto("/")
     if cleared_by == "phone.js":
+        # With no connection, signing out waits: the sign-in is the server's, so nothing is wiped yet.
+        tab.context.set_offline(True)
+        page.click("header button:has-text('Sign out')")
+        page.wait_for_selector("header form .phone-saved")
+        assert "You're offline" in page.inner_text("header form .phone-saved")
+        assert len(page.evaluate(QUEUE)) == 1
+        tab.context.set_offline(False)
+        page.goto("/")
+        assert page.locator("header button:has-text('Sign out')").count() == 1  # still signed in, as it says
         # Something waits: the first press says so and keeps it; the second throws it away and signs out.
         page.click("header button:has-text('Sign out')")
         page.wait_for_selector("header form .phone-saved")

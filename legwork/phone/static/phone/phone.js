@@ -197,6 +197,12 @@
     form.addEventListener("submit", async (event) => {
       if (form.dataset.cleared) return;
       event.preventDefault();
+      // Signing out is the server's to do: offline, the sign-in would outlive a wiped phone (signed in
+      // again with the next connection, with nothing cleared the next time). So nothing happens yet.
+      if (!navigator.onLine) {
+        say(form, "You're offline: signing out needs a connection. Sign out again once you're back online.");
+        return;
+      }
       await sync();
       const left = (await items()).length;
       if (left && !form.dataset.warned) {
