@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.db.models import Exists
 
+from legwork.lib.first_steps import Done, first_step
 from legwork.lib.panels import panel
 
 from .answers import display_answers
-from .models import HomeworkExercise
+from .models import Exercise, HomeworkExercise
 
 if TYPE_CHECKING:
     from legwork.homework.models import Homework
@@ -33,3 +35,11 @@ def homework_exercise(context: template.Context, homework: Homework) -> dict[str
         "latest": history[0] if history else None,
         "earlier": history[1:],
     }
+
+
+@first_step("exercise", "Pick an exercise from the library to give as homework", "exercises", order=30)
+def exercise_picked(user: Any) -> Done:
+    """Given one as homework, or made one's own."""
+    return Exists(HomeworkExercise.objects.filter(homework__engagement__coach=user.pk)) | Exists(
+        Exercise.objects.filter(owner=user.pk)
+    )

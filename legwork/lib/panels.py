@@ -58,13 +58,18 @@ def panel(slot: str, template_name: str, *, order: int = 50) -> Callable[[PanelF
     return decorator
 
 
-def panels_for(slot: str) -> list[Panel]:
+def discover_panels() -> None:
+    """Import every Legwork app's `panels` module, once (they register panels and first steps)."""
     global _discovered
     if not _discovered:
         for config in apps.get_app_configs():
             if config.name.startswith("legwork.") and module_has_submodule(config.module, "panels"):
                 import_module(f"{config.name}.panels")
         _discovered = True
+
+
+def panels_for(slot: str) -> list[Panel]:
+    discover_panels()
     return list(_registry.get(slot, []))
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 
+from legwork.lib.first_steps import Done, first_step
 from legwork.lib.panels import panel
 
-from .models import Reminder
+from .models import Preferences, Reminder
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -42,3 +43,9 @@ def inbox_notice(context: template.Context, subject: Any) -> dict[str, Any] | No
 def profile_links(context: template.Context, subject: Any) -> dict[str, Any]:
     """On the profile page: links to reminder preferences and the calendar feed (no queries)."""
     return {}
+
+
+@first_step("reminders", "Choose when reminders reach you", "reminders_preferences", order=40)
+def reminders_chosen(user: Any) -> Done:
+    """The preferences are saved the first time their page is opened, with what it shows."""
+    return Exists(Preferences.objects.filter(user=user.pk))

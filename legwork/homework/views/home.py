@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from legwork.coaching.access import require_is_coach
 from legwork.coaching.models import Engagement, Invitation, Session
+from legwork.lib.first_steps import first_steps
 from legwork.lib.http import AuthedHttpRequest
 
 from ..caseload import caseload
@@ -44,10 +45,14 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("scheduled_at")
     )
     clients = list(caseload(request.user))
+    # A new coach's checklist (each app declares its steps), one query; gone once every step is done.
+    steps = first_steps(request.user)
     return render(
         request,
         "homework/coach_home.html",
         {
+            "first_steps": steps if not all(step.done for step in steps) else [],
+            "first_steps_done": sum(step.done for step in steps),
             "todays_sessions": todays_sessions,
             "clients": clients,
             "pending_invitations": list(Invitation.objects.filter(coach=request.user).pending()[:5]),

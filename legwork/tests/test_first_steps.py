@@ -1,0 +1,98 @@
+"""The new coach's first steps: listed on the coach home, ticked off as each is done, gone once all are;
+every step answered by one query, so the page's query count does not change with them."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import make_engagement, make_homework, make_session, make_user
+from legwork.accounts.models import User
+from legwork.coaching import services
+from legwork.exercises.models import Exercise, HomeworkExercise
+from legwork.lib.first_steps import first_steps
+from legwork.reminders.models import preferences_for
+
+pytestmark = pytest.mark.django_db
+STEPS = [
+    "Invite your first client",
+    "Schedule a session (from a client's page)",
+    "Pick an exercise from the library to give as homework",
+    "Choose when reminders reach you",
+]
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def checklist(coach: User) -> str | None:
+    page = unescape(signed_in(coach).get(reverse("coach_home")).content.decode())
+    found = re.search(r'<section class="card first-steps".*?</section>', page, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(0))).strip() if found else None
+
+
+def test_a_new_coach_sees_every_step_as_a_link(alice: User) -> None:
+    page = signed_in(alice).get(reverse("coach_home")).content.decode()
+    for text, url in [
+        (STEPS[0], reverse("invitations")),
+        (STEPS[2], reverse("exercises")),
+        (STEPS[3], reverse("reminders_preferences")),
+    ]:
+        assert f'<a href="{url}">{unescape(text)}</a>' in unescape(page)
+    shown = checklist(alice)
+    assert shown is not None
+    assert shown.startswith("First steps 0 of 4 done.")
+
+
+def test_steps_tick_off_as_they_are_done_and_the_list_goes_away(alice: User) -> None:
+    services.invitation_create(coach=alice, email="nia@example.com")
+    assert "1 of 4 done" in (checklist(alice) or "")
+    assert f"Done: {STEPS[0]}" in (checklist(alice) or "")
+    engagement = make_engagement(alice, make_user("bob@example.com"))
+    make_session(engagement)
+    preferences_for(alice)
+    assert [step.done for step in first_steps(alice)] == [True, True, False, True]
+    exercise = Exercise.objects.filter(owner__isnull=True).first() or Exercise.objects.create(slug="mine-x", title="X")
+    HomeworkExercise.objects.create(homework=make_homework(engagement), exercise=exercise)
+    assert all(step.done for step in first_steps(alice))
+    assert checklist(alice) is None
+
+
+def test_a_coachs_own_exercise_counts_as_picking_one(alice: User, carol: User) -> None:
+    Exercise.objects.create(slug="mine", title="Mine", owner=alice)
+    assert [step.key for step in first_steps(alice) if step.done] == ["exercise"]
+    assert not any(step.done for step in first_steps(carol))
+
+
+def test_all_steps_are_one_query(alice: User, django_assert_num_queries: Any) -> None:
+    first_steps(alice)  # the apps' steps are found once per process, as panels are
+    with django_assert_num_queries(1):
+        first_steps(alice)
+
+
+def test_the_coach_home_runs_as_many_queries_with_the_list_as_without(alice: User) -> None:
+    client = signed_in(alice)
+    client.get(reverse("coach_home"))
+    with CaptureQueriesContext(connection) as new:
+        client.get(reverse("coach_home"))
+    assert checklist(alice) is not None
+    for n in range(6):
+        engagement = make_engagement(alice, make_user(f"client{n}@example.com"))
+        make_session(engagement)
+        make_homework(engagement)
+    preferences_for(alice)
+    Exercise.objects.create(slug="mine", title="Mine", owner=alice)
+    assert checklist(alice) is None
+    with CaptureQueriesContext(connection) as established:
+        client.get(reverse("coach_home"))
+    assert len(established) == len(new)
