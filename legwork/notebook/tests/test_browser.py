@@ -41,7 +41,10 @@ def assert_inert(tab: Any) -> None:
     # No script element carries a payload (the page's own scripts never mention __pwned).
     planted = "els => els.filter(e => (e.textContent + (e.src || '')).includes('pwned')).length"
     assert tab.page.locator("script").evaluate_all(planted) == 0
-    assert tab.page.locator("[onerror], [onload], [onclick], [onfocus], img, svg, iframe, object, embed").count() == 0
+    # In the page's content: the top bar's icons (legwork/lib/icons.py) are the site's own SVG, not an entry's.
+    injected = "main :is([onerror], [onload], [onclick], [onfocus], img, svg, iframe, object, embed)"
+    assert tab.page.locator(injected).count() == 0
+    assert tab.page.locator("[onerror], [onload], [onclick], [onfocus], img, iframe, object, embed").count() == 0
 
 
 def test_hostile_entries_and_answers_render_inert(open_browser: Any, alice: Any, bob: Any, alice_bob: Any) -> None:

@@ -98,6 +98,7 @@ def test_two_entries_a_draft_and_thinking_time_written_offline_arrive_once(open_
     tab.assert_accessible()
 
     # Signing out leaves nothing private in this browser for the next person.
+    page.click("header summary")  # the top bar's menu holds sign-out
     page.click("header button:has-text('Sign out')")
     page.wait_for_selector("header a:has-text('Sign in')")
     assert page.evaluate("caches.keys().then(keys => keys.length)") == 0
