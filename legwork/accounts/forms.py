@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from .models import User
+from .models import Theme, User
 from .zones import browser_aliases, canonical_timezone, timezone_choices
 
 
@@ -49,7 +49,12 @@ class CoachSignupForm(forms.Form):
 
 class ProfileForm(forms.ModelForm[User]):
     timezone = TimezoneField(label="Time zone")
+    # Not required: a form sent without it (an older page, a script) keeps the person's choice.
+    theme = forms.ChoiceField(label="Colour scheme", choices=Theme.choices, widget=forms.RadioSelect, required=False)
 
     class Meta:
         model = User
-        fields = ["name", "timezone"]
+        fields = ["name", "timezone", "theme"]
+
+    def clean_theme(self) -> str:
+        return self.cleaned_data["theme"] or self.instance.theme

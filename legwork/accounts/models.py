@@ -32,6 +32,14 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+class Theme(models.TextChoices):
+    """The colour scheme a person chose; "auto" follows the device (docs/design.md, "Dark scheme")."""
+
+    AUTO = "auto", "As my device is set"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class User(AbstractUser):
     """A person: a coach (who signed up) or a client (who joined by invitation), or both."""
 
@@ -42,6 +50,7 @@ class User(AbstractUser):
     name = models.CharField("name", max_length=100, blank=True)
     timezone = models.CharField("time zone", max_length=64, default="UTC", validators=[validate_timezone])
     is_coach = models.BooleanField(default=False)
+    theme = models.CharField("colour scheme", max_length=5, choices=Theme.choices, default=Theme.AUTO)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

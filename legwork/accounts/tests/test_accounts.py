@@ -159,3 +159,19 @@ def test_times_show_in_each_persons_own_zone(alice_bob: Engagement, alice: User,
     person.force_login(bob)
     assert "17:00" in coach.get(reverse("session", args=[session.pk])).content.decode()
     assert "02:00" in person.get(reverse("session", args=[session.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_colour_scheme_chosen_on_the_profile_is_on_every_page(bob: User) -> None:
+    client = Client()
+    client.force_login(bob)
+    assert b'data-theme="auto"' in client.get(reverse("profile")).content
+    client.post(reverse("profile"), {"name": "Bob", "timezone": "Europe/London", "theme": "dark"})
+    bob.refresh_from_db()
+    assert bob.theme == "dark"
+    assert b'<html lang="en" data-theme="dark">' in client.get(reverse("home")).content
+    # A form sent without the choice keeps it.
+    client.post(reverse("profile"), {"name": "Bobby", "timezone": "Europe/London"})
+    bob.refresh_from_db()
+    assert (bob.name, bob.theme) == ("Bobby", "dark")
+    assert client.post(reverse("profile"), {"name": "B", "timezone": "UTC", "theme": "neon"}).status_code == 400
