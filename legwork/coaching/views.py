@@ -175,17 +175,18 @@ def join_setup(request: HttpRequest, token: str, signature: str) -> HttpResponse
 def engagement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for_user(request.user, pk)
     is_coach = engagement.is_coach(request.user)
-    sessions = engagement.sessions.order_by("-scheduled_at")
+    # Lists, not QuerySets: every query runs here, none from the template.
+    sessions = list(engagement.sessions.order_by("-scheduled_at"))
     return render(
         request,
         "coaching/engagement_detail.html",
         {
             "engagement": engagement,
             "is_coach": is_coach,
-            "goals": engagement.goals.all(),
+            "goals": list(engagement.goals.all()),
             "sessions": sessions,
             "next_session": engagement.next_session(),
-            "agenda_items": engagement.agenda_items.open(),
+            "agenda_items": list(engagement.agenda_items.open()),
             "goal_form": GoalForm(),
             "session_form": SessionForm(initial={"duration_minutes": 60}),
             "status_form": EngagementStatusForm(initial={"status": engagement.status}),

@@ -24,4 +24,4 @@ def engagement_homework(context: template.Context, engagement: Engagement) -> di
         .annotate(entries=Count("progress"), last_entry=Max("progress__written_at"))
         .order_by("-due_on", "-created_at")
     )
-    return {"homework": homework[:HOMEWORK_ON_PAGE]}
+    return {"homework": list(homework[:HOMEWORK_ON_PAGE])}  # read here, not from the panel's template

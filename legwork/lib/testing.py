@@ -1,4 +1,4 @@
-"""Real parts for tests: an SMTP server that records every message it receives."""
+"""Real parts for tests: an SMTP server that records every message it receives; a watch on templates' queries."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import email
 import email.policy
 import socket
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from email.message import EmailMessage
 from typing import Any
+from unittest import mock
 
 from aiosmtpd.controller import Controller
 
@@ -59,3 +63,51 @@ class SMTPSink:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+@contextmanager
+def queries_from_templates() -> Iterator[list[str]]:
+    """The SQL run by templates themselves while a page renders: a lazy QuerySet, a related object loaded
+    on first use, a tag that queries. Panel functions (`legwork.lib.panels`) are the pages' own code for
+    their places and may query (each says how much); the templates they return may not."""
+    from django.db import connection
+    from django.template.base import Template
+
+    from legwork.lib import panels
+
+    found: list[str] = []
+    where: list[str] = []  # "template" or "panel", innermost last
+    render = Template.render
+    panels_for = panels.panels_for
+
+    def rendering(self: Template, context: Any) -> Any:
+        where.append("template")
+        try:
+            return render(self, context)
+        finally:
+            where.pop()
+
+    def in_panel(function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(context: Any, subject: Any) -> Any:
+            where.append("panel")
+            try:
+                return function(context, subject)
+            finally:
+                where.pop()
+
+        return run
+
+    def watched_panels(slot: str) -> list[panels.Panel]:
+        return [replace(item, function=in_panel(item.function)) for item in panels_for(slot)]
+
+    def execute(run: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        if where and where[-1] == "template":
+            found.append(sql)
+        return run(sql, params, many, context)
+
+    with (
+        mock.patch.object(Template, "render", rendering),
+        mock.patch.object(panels, "panels_for", watched_panels),
+        connection.execute_wrapper(execute),
+    ):
+        yield found

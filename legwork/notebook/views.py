@@ -41,7 +41,7 @@ def notebook(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "notebook/notebook.html",
         {
-            "entries": entries[:PAGE_SIZE],
+            "entries": list(entries[:PAGE_SIZE]),  # read here, not from the template
             "query": query,
             "new_draft": EntryDraft.objects.filter(client=request.user, entry__isnull=True).first(),
         },

@@ -29,7 +29,7 @@ def homework_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "homework": homework,
             "is_coach": homework.engagement.is_coach(request.user),
             "is_client": homework.engagement.is_client(request.user),
-            "progress": homework.progress.select_related("author"),
+            "progress": list(homework.progress.select_related("author")),  # read here, not from the template
             "progress_form": ProgressForm(),
             "change_form": ChangeRequestForm(),
             "chain": homework.carry_over_chain()[1:],
@@ -131,7 +131,7 @@ def progress_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "homework": homework,
             "is_coach": False,
             "is_client": True,
-            "progress": homework.progress.select_related("author"),
+            "progress": list(homework.progress.select_related("author")),  # read here, not from the template
             "progress_form": form,
             "change_form": ChangeRequestForm(),
             "chain": homework.carry_over_chain()[1:],

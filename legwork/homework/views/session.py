@@ -74,7 +74,7 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict[str, A
     following = session.following()
     has_started = session.has_started()
     agreed_here = list(Homework.objects.filter(agreed_in=session).select_related("goal", "carried_from"))
-    reviewed_here = Homework.objects.filter(reviewed_in=session).select_related("carried_to")
+    reviewed_here = list(Homework.objects.filter(reviewed_in=session).select_related("carried_to"))
     review_forms = {item.pk: ReviewForm(prefix=f"review-{item.pk}") for item in to_review} if has_started else {}
     context: dict[str, Any] = {
         "notes_form": SharedNotesForm(instance=session),
@@ -126,7 +126,8 @@ def session_context(request: AuthedHttpRequest, session: Session) -> dict[str, A
             # Before its start the session is prepared, not reviewed or wrapped up (Session.has_started).
             "has_started": has_started,
             "stage": _stage(has_started, to_review, agreed_here, wrap_up_open),
-            "agenda_items": engagement.agenda_items.open().select_related("homework"),
+            # Lists, not QuerySets: every query runs here, none from the template.
+            "agenda_items": list(engagement.agenda_items.open().select_related("homework")),
             "to_review": rows[:1] if one_at_a_time and has_started else rows,
             "review_total": len(rows),
             "one_at_a_time": one_at_a_time,
