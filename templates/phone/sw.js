@@ -39,14 +39,17 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.mode !== "navigate") return;
+  // One copy per page: the installed app starts at "/?source=installed", which is the home seen in a tab.
+  url.searchParams.delete("source");
+  const key = url.pathname + url.search;
   // Network first: a page is only as old as the last time it was opened with a connection.
   event.respondWith(fetch(request).then((response) => {
     if (response.ok && response.type === "basic" && !response.redirected) {
       const copy = response.clone();
-      caches.open(PAGES).then((cache) => cache.put(url.pathname + url.search, copy));
+      caches.open(PAGES).then((cache) => cache.put(key, copy));
     }
     return response;
-  }).catch(() => caches.match(url.pathname + url.search, { cacheName: PAGES }).then((hit) => hit
+  }).catch(() => caches.match(key, { cacheName: PAGES }).then((hit) => hit
     || new Response(OFFLINE_PAGE, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }))));
 });
 

@@ -82,3 +82,11 @@ def test_chromium_finds_legwork_installable_and_the_client_home_holds_the_hint(o
     # The hint waits, hidden, for the browser's offer (beforeinstallprompt) or an iPhone's Safari.
     assert page.locator("#install-hint").count() == 1
     assert page.locator("#install-hint").is_hidden()
+    # Opened from the home screen on the train, the app starts at its start_url: the home seen in a tab.
+    start_url = page.evaluate("fetch('/manifest.webmanifest').then((r) => r.json()).then((m) => m.start_url)")
+    assert "?" in start_url  # not the same address as the home in a tab
+    tab.context.set_offline(True)
+    page.goto(start_url)
+    assert "You're offline" not in page.inner_text("main")
+    assert page.locator("header button:has-text('Sign out')").count() == 1
+    tab.context.set_offline(False)
