@@ -21,6 +21,7 @@ def progress_entry(entry: ProgressEntry) -> dict[str, Any]:
         "minutes": entry.minutes,
         "occurred_on": iso(entry.occurred_on),
         "written_at": iso(entry.written_at),
+        "received_at": iso(entry.received_at),
         "answers": entry.answers,
     }
 
@@ -64,7 +65,15 @@ SCHEMAS = {
             "note": STRING,
             "minutes": nullable(INTEGER),
             "occurred_on": {**DATE, "description": "When the work happened, as the client says"},
-            "written_at": {**DATETIME, "description": "When it was logged, stamped by the server"},
+            "written_at": {
+                **DATETIME,
+                "description": "When it was logged, stamped by the server; "
+                "for one written on a phone offline, the phone's time (never ahead, at most a week back)",
+            },
+            "received_at": {
+                **nullable(DATETIME),
+                "description": "When the server got one written on a phone offline; null: saved as written",
+            },
             "answers": nullable(ANY_OBJECT),
         }
     ),

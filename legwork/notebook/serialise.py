@@ -31,6 +31,7 @@ def journal_entry(entry: JournalEntry) -> dict[str, Any]:
         "shared_at": iso(entry.shared_at),
         "created_at": iso(entry.created_at),
         "updated_at": iso(entry.updated_at),
+        "received_at": iso(entry.received_at),
     }
 
 
@@ -92,6 +93,11 @@ SCHEMAS = {
             "shared_at": nullable(DATETIME),
             "created_at": DATETIME,
             "updated_at": DATETIME,
+            "received_at": {
+                **nullable(DATETIME),
+                "description": "When the server got a draft written on a phone offline (then `created_at` is the "
+                "phone's time); null: saved as written",
+            },
         }
     ),
     "ThinkingTimeOccurrence": obj(
