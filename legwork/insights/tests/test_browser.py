@@ -51,6 +51,26 @@ def test_it_prints_a_busy_brief_on_at_most_two_a4_pages(open_browser: Any, alice
     assert 1 <= pdf_pages(pdf) <= 2
 
 
+def test_every_brief_of_the_demo_prints_on_at_most_two_a4_pages(open_browser: Any) -> None:
+    """The demo's real briefs, the steady client's with a whole Possible Selves answer among them."""
+    from legwork.coaching.demo import COACH_EMAIL, DEMO_PASSWORD, build_demo_practice
+
+    demo = build_demo_practice()
+    tab = open_browser("demo-coach")
+    tab.sign_in(COACH_EMAIL, DEMO_PASSWORD)
+    printed = {}
+    for pattern, engagement in demo.engagements.items():
+        session = engagement.next_session()
+        if session is None:
+            continue  # paused: no session to brief for
+        tab.page.goto(f"/sessions/{session.pk}/brief/")
+        tab.page.emulate_media(media="print")
+        printed[pattern] = pdf_pages(tab.page.pdf(format="A4", print_background=True))
+        tab.page.emulate_media(media="screen")
+    assert set(printed) >= {"steady", "crammer", "stuck", "new"}
+    assert all(1 <= pages <= 2 for pages in printed.values()), printed
+
+
 def test_it_lets_the_coach_filter_the_overview_without_script(
     open_browser: Any, alice: User, busy_session: Session
 ) -> None:
