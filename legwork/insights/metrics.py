@@ -167,6 +167,11 @@ def is_stalled(homework: Homework, written: Sequence[dt.datetime], zone: zoneinf
     return longest > (end - start) / 2
 
 
+def was_started(homework: Homework, interval: Interval) -> bool:
+    """Any progress logged on it, this interval or before."""
+    return bool(interval.entries.get(homework.pk) or interval.earlier.get(homework.pk))
+
+
 def stalls(interval: Interval) -> list[Homework]:
     """The interval's homework that stalled (see `is_stalled`); dropped homework is left out."""
     return [
@@ -263,6 +268,11 @@ class IntervalInsights:
     def active_share(self) -> float | None:
         return rate(self.active_days, self.days)
 
+    @property
+    def started(self) -> set[int]:
+        """The stalled homework that has some work logged (it stalled after a start): pks."""
+        return {item.pk for item in self.stalled if was_started(item, self.interval)}
+
 
 def interval_insights(interval: Interval) -> IntervalInsights:
     done, reviewed = completion(interval.homework)
@@ -315,6 +325,7 @@ def is_cramming(recent: Sequence[tuple[int, int]]) -> bool:
 class StalledItem:
     title: str
     carried_over: bool  # it came from an earlier homework (`carried_from`): it has been here before
+    started: bool = False  # some work is logged on it: it stalled after a start, not before one
 
 
 @dataclass(frozen=True)
@@ -380,8 +391,16 @@ def client_state(
     if paused:
         return made("paused", f"Coaching with {name} is paused: nothing is expected until it starts again.")
     if sessions_held < 2:
-        untouched = f"Not started yet: {_titles(stalled)}." if stalled else ""
-        return made("new", f"{name} is in their first interval: too early for a pattern.", untouched or quiet)
+        # Too early to call anything stuck: say plainly what has not begun, and what began after a long wait.
+        unstarted = [item for item in stalled if not item.started]
+        slow = [item for item in stalled if item.started]
+        return made(
+            "new",
+            f"{name} is in their first interval: too early for a pattern.",
+            f"Not started yet: {_titles(unstarted)}." if unstarted else "",
+            f"{_titles(slow)} waited a long while for a first step." if slow else "",
+            quiet if not stalled else "",
+        )
     cram_sentence = (
         f"Most of {name}'s work lands in the last 24 hours before a session"
         f" ({late} of {written} entries over the last {counted} intervals)."

@@ -103,7 +103,7 @@ def brief_context(session: Session) -> dict[str, Any]:
         name=engagement.client.display_name.split()[0],
         paused=engagement.status == Engagement.Status.PAUSED,
         sessions_held=pattern.sessions_held,
-        stalled=stalled_items(insights.stalled),
+        stalled=stalled_items(insights.stalled, insights.started),
         written_since_last_session=bool(insights.entries),
         recent=pattern.recent,
     )
@@ -139,8 +139,12 @@ class OverviewRow:
         return self.state.state == "stuck"
 
 
-def stalled_items(homework: list[Homework]) -> list[metrics.StalledItem]:
-    return [metrics.StalledItem(title=h.title, carried_over=h.carried_from_id is not None) for h in homework]
+def stalled_items(homework: list[Homework], started: set[int]) -> list[metrics.StalledItem]:
+    """`started`: the pks of those with some work logged."""
+    return [
+        metrics.StalledItem(title=h.title, carried_over=h.carried_from_id is not None, started=h.pk in started)
+        for h in homework
+    ]
 
 
 def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[OverviewRow]:
@@ -188,7 +192,7 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
                     name=engagement.client.display_name.split()[0],
                     paused=engagement.status == Engagement.Status.PAUSED,
                     sessions_held=pattern.sessions_held,
-                    stalled=stalled_items(stalled),
+                    stalled=stalled_items(stalled, {item.pk for item in stalled if item.progress.all()}),
                     written_since_last_session=not silent,
                     recent=pattern.recent,
                 ),

@@ -99,3 +99,23 @@ def test_the_stuck_clients_own_insights_name_the_stuck_item_kindly() -> None:
     stuck = practice.engagements["stuck"].homework.filter(outcome="").get(carried_from__isnull=False)
     assert f"“{stuck.title}” hasn't moved for a while" in page
     assert "worth bringing to your next session" in page
+
+
+def test_a_new_clients_story_tells_not_started_from_slow_to_start() -> None:
+    """A homework that stalled and then moved is not "not started": the brief said so of Lee's."""
+    items = [
+        StalledItem(title="Notice when I lose track of time", carried_over=False, started=True),
+        StalledItem(title="Fill in the worksheet", carried_over=False, started=False),
+    ]
+    new = client_state(
+        name="Lee", paused=False, sessions_held=1, stalled=items, written_since_last_session=True, recent=[]
+    )
+    assert new.state == "new"
+    assert new.text == (
+        "Lee is in their first interval: too early for a pattern. Not started yet: “Fill in the worksheet”."
+        " “Notice when I lose track of time” waited a long while for a first step."
+    )
+    quiet = client_state(
+        name="Lee", paused=False, sessions_held=1, stalled=[], written_since_last_session=False, recent=[]
+    )
+    assert quiet.text.endswith("Nothing logged since the last session.")
