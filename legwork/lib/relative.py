@@ -1,8 +1,8 @@
-"""Relative times in plain words: "just now", "5 minutes ago", "yesterday", "10 days ago".
+"""Relative times in plain words: "just now", "5 minutes ago", "yesterday", "3 days ago", "last week".
 
 One filter for every template, `{{ entry.written_at|ago }}` (a builtin, so no `{% load %}`).
-Django's `timesince` says "0 minutes" and "1 week, 3 days"; people say neither. Days are
-counted on the viewer's calendar (the active time zone, set per person by the accounts
+Django's `timesince` says "0 minutes" and "1 week, 3 days"; people say neither (one unit, whole:
+"2 weeks ago", "3 months ago"). Days are counted on the viewer's calendar (the active time zone, set per person by the accounts
 middleware): an entry from 21:00 last night is "yesterday" at 08:00 (not "11 hours ago"),
 and one from 09:00 the day before yesterday is "2 days ago" at 08:00 (though under 48 hours).
 """
@@ -39,8 +39,13 @@ def relative_time(value: dt.datetime, now: dt.datetime | None = None, zone: dt.t
         return f"{words} ago" if past else f"in {words}"
     if days == 1:
         return "yesterday" if past else "tomorrow"
-    if days < 45:
+    if days < 7:
         words = _plural(days, "day")
+    elif days < 14:
+        # One word, as people say it: never "1 week, 3 days".
+        return "last week" if past else "next week"
+    elif days < 45:
+        words = _plural(days // 7, "week")
     elif days < 365:
         words = _plural(round(days / 30.4), "month")
     else:

@@ -28,13 +28,17 @@ NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
         (dt.timedelta(hours=11), "11 hours ago"),
         (dt.timedelta(hours=13), "yesterday"),
         (dt.timedelta(days=2), "2 days ago"),
-        (dt.timedelta(days=10), "10 days ago"),
-        (dt.timedelta(days=44), "44 days ago"),
+        (dt.timedelta(days=6), "6 days ago"),
+        (dt.timedelta(days=7), "last week"),
+        (dt.timedelta(days=10), "last week"),
+        (dt.timedelta(days=15), "2 weeks ago"),
+        (dt.timedelta(days=44), "6 weeks ago"),
         (dt.timedelta(days=61), "2 months ago"),
         (dt.timedelta(days=800), "2 years ago"),
         (-dt.timedelta(minutes=5), "in 5 minutes"),
         (-dt.timedelta(days=1), "tomorrow"),
         (-dt.timedelta(days=3), "in 3 days"),
+        (-dt.timedelta(days=8), "next week"),
     ],
 )
 def test_it_says_the_time_in_plain_words(before: dt.timedelta, words: str) -> None:
@@ -45,7 +49,7 @@ def test_it_never_says_zero_minutes_or_weeks_and_days() -> None:
     for minutes in range(0, 60 * 24 * 60, 7):
         words = relative_time(NOW - dt.timedelta(minutes=minutes), NOW, UTC)
         assert not words.startswith("0 ")
-        assert "week" not in words
+        assert not words.startswith("1 week")
         assert "," not in words
 
 
