@@ -2,12 +2,14 @@
 
 The demo practice is built in a fresh SQLite file, served by `manage.py runserver` on a free port,
 and visited with Playwright's Chromium (Debian's /usr/bin/chromium, as the browser tests use; set
-CHROMIUM to use another). Each page is taken at 1280 and 390 px wide, in the light and the dark
-scheme, as `<page>-<width>-<scheme>.png` in this folder. Only the top of each page is taken
-(a viewport, not the full page) so the files stay small.
+CHROMIUM to use another). The shots in SHOTS are committed and shown in docs/design.md and the
+README, as `<page>-<width>-<scheme>.png` in this folder; `--all` takes every page at both widths
+in both schemes (to look at, not to commit). Only the top of each page is taken (a viewport, not
+the full page) so the files stay small: about 600 KB for the committed set.
 
-    python docs/screenshots/take.py                 # every page
-    python docs/screenshots/take.py coach-home      # only the pages named
+    python docs/screenshots/take.py                 # the committed set
+    python docs/screenshots/take.py --all           # every page, 1280 and 390, light and dark
+    python docs/screenshots/take.py brief           # only the pages named
 """
 
 from __future__ import annotations
@@ -25,8 +27,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PYTHON = sys.executable
-SIZES = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
+SIZES = {1280: {"width": 1280, "height": 720}, 390: {"width": 390, "height": 760}}
 SCHEMES = ("light", "dark")
+# The committed set: each page once or twice, both widths and both schemes among them.
+SHOTS = {
+    ("coach-home", 1280, "light"),
+    ("coach-home", 390, "dark"),
+    ("session", 1280, "light"),
+    ("session", 390, "light"),
+    ("brief", 1280, "dark"),
+    ("brief", 390, "light"),
+    ("client-home", 390, "light"),
+    ("client-home", 1280, "dark"),
+}
 PASSWORD = "legwork-demo"
 
 
@@ -68,17 +81,17 @@ def sign_in(page: object, email: str) -> None:
     page.wait_for_load_state()  # type: ignore[attr-defined]
 
 
-def first_link(page: object, prefix: str) -> str:
-    """The first link on the page whose path starts with `prefix` (`/sessions/`), as a path."""
-    hrefs: list[str] = page.evaluate(  # type: ignore[attr-defined]
-        "p => [...document.querySelectorAll('main a[href]')].map(a => a.pathname).filter(h => h.startsWith(p))",
-        prefix,
+def next_session_of(page: object, client: str) -> str:
+    """The path of a client's next session, from the coach home's row for them."""
+    path: str = page.evaluate(  # type: ignore[attr-defined]
+        """name => [...document.querySelectorAll("main tr")].find(row => row.textContent.includes(name))
+            .querySelector("a[href^='/sessions/']").pathname""",
+        client,
     )
-    pattern = [h for h in hrefs if h.rstrip("/").split("/")[-1].isdigit() or h.endswith("/brief/")]
-    return (pattern or hrefs)[0]
+    return path
 
 
-def main(only: set[str]) -> None:
+def main(only: set[str], every: bool) -> None:
     from playwright.sync_api import sync_playwright
 
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -94,7 +107,7 @@ def main(only: set[str]) -> None:
                 page = context.new_page()
                 sign_in(page, "coach@legwork.test")
                 page.goto("/")
-                session = first_link(page, "/sessions/")
+                session = next_session_of(page, "Priya Shah")  # the crammer: the brief has most to say
                 pages["coach-home"] = ("coach@legwork.test", "/")
                 pages["session"] = ("coach@legwork.test", session)
                 pages["brief"] = ("coach@legwork.test", session.rstrip("/") + "/brief/")
@@ -107,6 +120,8 @@ def main(only: set[str]) -> None:
                         continue
                     for width, viewport in SIZES.items():
                         for scheme in SCHEMES:
+                            if not every and (name, width, scheme) not in SHOTS:
+                                continue
                             context = browser.new_context(base_url=base, viewport=viewport, color_scheme=scheme)
                             page = context.new_page()
                             if who:
@@ -124,4 +139,4 @@ def main(only: set[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(set(sys.argv[1:]))
+    main(set(sys.argv[1:]) - {"--all"}, every="--all" in sys.argv)
