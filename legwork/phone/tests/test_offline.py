@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, make_homework
+from conftest import PASSWORD, make_homework, make_session
+from legwork.coaching.models import Session
 from legwork.homework.models import ProgressEntry
 from legwork.lib.sent_later import sent_later_words
 from legwork.notebook.models import JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
@@ -181,6 +182,14 @@ def test_an_item_sent_later_says_when_it_was_written_and_sent_in_each_viewers_zo
     client.post(reverse("journal_entry_share", args=[entry.pk]), {"engagement": alice_bob.pk})
     shared = signed_in(alice).get(reverse("shared_entries", args=[alice_bob.pk])).content.decode()
     assert words("their", "Asia/Tokyo", entry.created_at, entry.received_at) in shared
+
+    # The coach's brief before the next session: the last entry, and the journal entry shared.
+    make_session(alice_bob, at=timezone.now() - dt.timedelta(days=10), status=Session.Status.HELD)
+    upcoming = make_session(alice_bob, at=timezone.now() + dt.timedelta(days=4))
+    ProgressEntry.objects.filter(pk=online.pk).delete()  # so the last entry is the one sent later
+    brief = signed_in(alice).get(reverse("brief", args=[upcoming.pk])).content.decode()
+    assert words("their", "Asia/Tokyo", offline.written_at, offline.received_at) in brief
+    assert words("their", "Asia/Tokyo", entry.created_at, entry.received_at) in brief
 
 
 def test_thinking_time_marked_offline_keeps_the_phones_time_and_says_so(bob: Any) -> None:
