@@ -18,11 +18,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from legwork.phone import THEME
+from legwork.phone import ACCENT
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent / "static" / "phone" / "icons"
-BACKGROUND = THEME  # full-bleed icons are the brand accent, as the manifest's theme colour
+BACKGROUND = ACCENT  # full-bleed icons are the brand accent, as the logo's tile
 
 # name: (size, the mark's share of the side, full-bleed background?)
 ICONS = {

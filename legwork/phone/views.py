@@ -21,7 +21,7 @@ from legwork.lib.rules import RuleBroken
 from legwork.reminders.access import get_push_subscription_for_user
 from legwork.reminders.push import push_revoke, push_subscribe
 
-from . import THEME
+from . import BACKGROUND, THEME
 from .services import Refused, offline_item_apply
 
 
@@ -36,7 +36,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "scope": "/",
         "display": "standalone",
         "theme_color": THEME,
-        "background_color": "#ffffff",
+        "background_color": BACKGROUND,
         # PNGs rendered from the brand's SVG by `python -m legwork.phone.make_icons` (committed), and the SVG.
         "icons": [
             *(

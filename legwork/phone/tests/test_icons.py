@@ -6,6 +6,7 @@ this reads each file's own header (the IHDR chunk: width, height, colour type), 
 
 from __future__ import annotations
 
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,11 @@ def png_header(url: str) -> tuple[int, int, int]:
 @pytest.mark.django_db
 def test_the_manifest_offers_pngs_of_192_and_512_and_maskable_ones_of_their_claimed_sizes(client: Client) -> None:
     manifest = client.get("/manifest.webmanifest").json()
-    assert manifest["theme_color"] == THEME
+    # The installed app's bar is the colour a tab's is: base.html's light theme-color.
+    page = client.get("/accounts/login/").content.decode()
+    light = re.search(r'<meta name="theme-color" content="(#\w+)" media="\(prefers-color-scheme: light\)">', page)
+    assert light, "base.html names no light theme-color"
+    assert manifest["theme_color"] == THEME == light[1], "phone.THEME must follow base.html's theme-color"
     assert manifest["start_url"].startswith("/")
     assert manifest["scope"] == "/"
     pngs = [icon for icon in manifest["icons"] if icon["type"] == "image/png"]
