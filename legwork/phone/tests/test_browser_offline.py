@@ -39,6 +39,14 @@ def controlled(page: Any) -> None:
     raise AssertionError("the service worker never took control of the page")
 
 
+def sign_out(page: Any) -> None:
+    """Press Sign out, in the top bar's menu (a <details>, closed until opened)."""
+    menu = page.locator("header details.menu")
+    if menu.count() and not menu.evaluate("menu => menu.open"):
+        menu.locator("summary").click()
+    page.click("header button:has-text('Sign out')")
+
+
 def test_two_entries_a_draft_and_thinking_time_written_offline_arrive_once(open_browser: Any, alice_bob: Any) -> None:
     homework = make_homework(alice_bob, status="confirmed")
     block = ThinkingTimeBlock.objects.create(
@@ -99,7 +107,7 @@ def test_two_entries_a_draft_and_thinking_time_written_offline_arrive_once(open_
 
     # Signing out leaves nothing private in this browser for the next person.
     page.click("header summary")  # the top bar's menu holds sign-out
-    page.click("header button:has-text('Sign out')")
+    sign_out(page)
     page.wait_for_selector("header a:has-text('Sign in')")
     assert page.evaluate("caches.keys().then(keys => keys.length)") == 0
     assert page.evaluate("indexedDB.databases().then(list => list.map(db => db.name))") == []

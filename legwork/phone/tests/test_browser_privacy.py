@@ -19,7 +19,7 @@ from conftest import make_homework
 from legwork.homework.models import Homework
 from legwork.notebook.models import JournalEntry
 
-from .test_browser_offline import controlled
+from .test_browser_offline import controlled, sign_out
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -118,7 +118,7 @@ def test_signing_out_leaves_no_private_page_or_item_for_the_next_person(
     if cleared_by == "phone.js":
         # With no connection, signing out waits: the sign-in is the server's, so nothing is wiped yet.
         tab.context.set_offline(True)
-        page.click("header button:has-text('Sign out')")
+        sign_out(page)
         page.wait_for_selector("header form .phone-saved")
         assert "You're offline" in page.inner_text("header form .phone-saved")
         assert len(page.evaluate(QUEUE)) == 1
@@ -126,14 +126,14 @@ def test_signing_out_leaves_no_private_page_or_item_for_the_next_person(
         page.goto("/")
         assert page.locator("header button:has-text('Sign out')").count() == 1  # still signed in, as it says
         # Something waits: the first press says so and keeps it; the second throws it away and signs out.
-        page.click("header button:has-text('Sign out')")
+        sign_out(page)
         page.wait_for_selector("header form .phone-saved")
         assert "not sent yet" in page.inner_text("header form .phone-saved")
-        page.click("header button:has-text('Sign out')")
+        sign_out(page)
     else:
         # As a browser where phone.js never ran: the plain form POST, and only the answer's header clears.
         page.eval_on_selector("form[action$='/accounts/logout/']", "form => { form.dataset.cleared = '1'; }")
-        page.click("header button:has-text('Sign out')")
+        sign_out(page)
     page.wait_for_selector("header a:has-text('Sign in')")
     assert_nothing_private_left(page)
 
