@@ -30,13 +30,13 @@ def get_engagement_for_user(user: User, pk: object) -> Engagement:
     return engagement
 
 
-def get_session_for_user(user: User, pk: object) -> Session:
-    session = (
-        Session.objects.visible_to(user)
-        .select_related("engagement__coach", "engagement__client")
-        .filter(pk=int_pk(pk))
-        .first()
-    )
+def get_session_for_user(user: User, pk: object, *, with_previous_start: bool = False) -> Session:
+    """The session, if the user is its coach or client (else 404). `with_previous_start`: for a page that
+    shows the interval up to it, where that interval began comes in the same query."""
+    sessions = Session.objects.visible_to(user).select_related("engagement__coach", "engagement__client")
+    if with_previous_start:
+        sessions = sessions.with_previous_start()
+    session = sessions.filter(pk=int_pk(pk)).first()
     if session is None:
         raise Http404("No such session.")
     return session

@@ -151,6 +151,18 @@ class SessionQuerySet(models.QuerySet["Session"]):
         """Sessions that bound an interval: held, or still to come. Cancelled and missed ones do not."""
         return self.exclude(status__in=NOT_TAKING_PLACE)
 
+    def with_previous_start(self) -> SessionQuerySet:
+        """Annotate `previous_at`: when `Session.previous` began (None for the first), in the same query,
+        so `Session.previous_start` needs none: for a page that shows the interval up to its sessions."""
+        earlier = (
+            Session.objects.taking_place()
+            .filter(engagement_id=OuterRef("engagement_id"), scheduled_at__lt=OuterRef("scheduled_at"))
+            .exclude(pk=OuterRef("pk"))
+            .order_by("-scheduled_at")
+            .values("scheduled_at")[:1]
+        )
+        return self.annotate(previous_at=Subquery(earlier))
+
 
 class Session(models.Model):
     """One meeting: scheduled, then held, cancelled or missed."""
@@ -206,6 +218,14 @@ class Session(models.Model):
             .order_by("-scheduled_at")
             .first()
         )
+
+    def previous_start(self) -> dt.datetime | None:
+        """When `previous` began, None for the first session: no query when loaded `with_previous_start`."""
+        if hasattr(self, "previous_at"):
+            loaded: dt.datetime | None = self.previous_at
+            return loaded
+        previous = self.previous()
+        return previous.scheduled_at if previous is not None else None
 
     def interval_start(self, previous: Session | None = None) -> dt.datetime:
         """Where the interval that ends at this session began (see "interval" in docs/loop.md).

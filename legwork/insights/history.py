@@ -108,17 +108,19 @@ def intervals_for(engagement: Engagement, *, now: dt.datetime | None = None) -> 
 
 
 def interval_before(session: Session, *, now: dt.datetime | None = None, planned_thinking: bool = True) -> Interval:
-    """The interval leading up to one session (five queries, whatever its size, and one for the session's
-    engagement's client unless it is loaded).
+    """The interval leading up to one session (five queries, whatever its size, four when the session was
+    loaded `with_previous_start`, and one for the session's engagement's client unless it is loaded).
 
     `planned_thinking=False` leaves out the thinking time that was planned but not marked (one query less):
     for the client's line (`metrics.interval_line`), which counts only what was taken."""
     now = now or timezone.now()
     engagement = session.engagement
-    previous = session.previous()
-    start = session.interval_start(previous)
+    previous_at = session.previous_start()  # no query when loaded with the session (with_previous_start)
+    start = (
+        previous_at if previous_at is not None else engagement.interval_start_after(None, until=session.scheduled_at)
+    )
     homework_qs = Homework.objects.filter(engagement=engagement, created_at__lt=session.scheduled_at)
-    if previous is not None:
+    if previous_at is not None:
         # Agreed in this interval, or agreed earlier and still waiting for its review.
         homework_qs = homework_qs.filter(Q(created_at__gte=start) | Q(outcome=""))
     homework = list(homework_qs.select_related("carried_from").order_by("created_at", "pk"))

@@ -84,7 +84,11 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
             # The reflection rides along: the interval's insight line links to it.
             Prefetch(
                 "sessions",
-                queryset=Session.objects.scheduled().select_related("reflection").order_by("scheduled_at"),
+                # With where its interval began: the insight line needs no query for the session before.
+                queryset=Session.objects.scheduled()
+                .select_related("reflection")
+                .with_previous_start()
+                .order_by("scheduled_at"),
                 to_attr="upcoming",
             ),
         )

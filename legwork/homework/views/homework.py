@@ -166,7 +166,11 @@ def _homework_card(
         # and through the engagement's manager the session comes with its engagement and client, loaded above.
         engagement = homework.engagement
         engagement.next = (  # type: ignore[attr-defined]
-            engagement.sessions.scheduled().select_related("reflection").order_by("scheduled_at").first()
+            engagement.sessions.scheduled()
+            .select_related("reflection")
+            .with_previous_start()
+            .order_by("scheduled_at")
+            .first()
         )
         line = render(request, "homework/client_home.html#interval-line", {"engagement": engagement, "oob": True})
         response.content += line.content

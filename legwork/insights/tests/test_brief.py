@@ -109,7 +109,7 @@ def test_it_builds_the_brief_in_the_same_number_of_queries_for_3_or_200_entries(
     assert small_count == large_count, (small_count, large_count)
     # session, interval, homework, entries, thinking time, reflection, journal, answers; and the quality
     # panel (legwork/quality/panels.py): ratings by review, check-ins, selves with steps
-    assert small_count <= 22
+    assert small_count <= 17
 
 
 def test_it_links_todays_sessions_to_their_brief_on_the_coach_home(alice: User, alice_bob: Engagement) -> None:
