@@ -39,10 +39,11 @@ def schemas() -> dict[str, Schema]:
     from legwork.homework.serialise import SCHEMAS as HOMEWORK
     from legwork.insights.serialise import SCHEMAS as INSIGHTS
     from legwork.notebook.serialise import SCHEMAS as NOTEBOOK
+    from legwork.practice.serialise import SCHEMAS as PRACTICE
     from legwork.quality.serialise import SCHEMAS as QUALITY
     from legwork.webhooks.serialise import SCHEMAS as WEBHOOKS
 
-    from .endpoints import coaching, exercises, loop, notebook, people, quality, webhooks
+    from .endpoints import coaching, exercises, loop, notebook, people, practices, quality, webhooks
 
     return {
         "Error": ERROR,
@@ -54,6 +55,7 @@ def schemas() -> dict[str, Schema]:
         **CONVERSATION,
         **QUALITY,
         **WEBHOOKS,
+        **PRACTICE,
         **people.SCHEMAS,
         **coaching.SCHEMAS,
         **loop.SCHEMAS,
@@ -61,6 +63,7 @@ def schemas() -> dict[str, Schema]:
         **exercises.SCHEMAS,
         **quality.SCHEMAS,
         **webhooks.SCHEMAS,
+        **practices.SCHEMAS,
     }
 
 

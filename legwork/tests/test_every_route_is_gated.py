@@ -65,6 +65,7 @@ SEGMENTS = {
     "thinking-time": "thinking_block",
     "exercises": "exercise",
     "check-in-scales": "check_in_scale",
+    "coaches": "member",  # the API's /practice/coaches/{id}; the pages name it member_pk
     "reflections": "reflection",
     "reminders": "reminder",
     "inbox": "reminder",

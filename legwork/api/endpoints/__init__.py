@@ -2,6 +2,17 @@
 
 from legwork.api.router import router
 
-from . import coaching, conversation, exercises, loop, notebook, people, quality, webhooks
+from . import coaching, conversation, exercises, loop, notebook, people, practices, quality, webhooks
 
-__all__ = ["coaching", "conversation", "exercises", "loop", "notebook", "people", "quality", "router", "webhooks"]
+__all__ = [
+    "coaching",
+    "conversation",
+    "exercises",
+    "loop",
+    "notebook",
+    "people",
+    "practices",
+    "quality",
+    "router",
+    "webhooks",
+]

@@ -197,6 +197,10 @@ class World:
         self.acknowledgement = Acknowledgement.objects.create(
             engagement=engagement, coach=alice, progress_entry=self.progress, word="canary-seen-5e8a"
         )
+        # Alice's place in her practice (a practice of one until a test adds olive or frank).
+        from legwork.practice.services import practice_of
+
+        self.member = practice_of(alice)
         # A check-in scale of alice's own making on bob's engagement, not shared.
         from legwork.quality.models import CheckInScale
 
@@ -222,6 +226,7 @@ class World:
             "thinking-time": self.block.pk,
             "check-in-scales": self.scale.pk,
             "webhooks": self.webhook.pk,
+            "practice": self.member.pk,
         }
         return {"id": ids[first], "homework_id": self.homework.pk, "item_id": self.agenda_item.pk}
 
