@@ -134,7 +134,8 @@ def check_in_scales_set(
     A scale left out is retired (its answers stay); one chosen again comes back."""
     require_coach(engagement, by)
     if library:
-        found = {s.pk: s.text for s in CheckInScale.objects.visible_to(by).filter(pk__in=library)}
+        ids = [pk for pk in library if 0 < pk < 2**63]  # no row has another id (and the database refuses it)
+        found = {s.pk: s.text for s in CheckInScale.objects.visible_to(by).filter(pk__in=ids)}
         if set(library) - set(found):
             raise RuleBroken("That scale is not in your library.", field="library")
         own = [*own, *(found[pk] for pk in dict.fromkeys(library) if found[pk] not in own)]

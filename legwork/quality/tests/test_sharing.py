@@ -119,3 +119,9 @@ def test_the_api_lists_shares_and_adds_from_the_library(
     (mine,) = colleague.get("/api/v1/check-in-scales").json()["results"]  # frank's own copy now, not alice's
     assert mine == {**item, "id": mine["id"], "shared_at": None, "shared_by": None}
     assert CheckInScale.objects.get(pk=mine["id"]).engagement == engagement
+
+
+def test_an_id_no_row_could_have_is_not_in_the_library(alice: User, alice_bob: Engagement) -> None:
+    response = token_client(alice).send("PUT", f"/api/v1/engagements/{alice_bob.pk}/check-ins", {"library": [2**70]})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"library": "That scale is not in your library."}
