@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Single sign-on: the sign-in pages' form-action reaches the identity providers (practice/sso.py).
+    "legwork.practice.sso.SignInFormActionMiddleware",
     # Phone (issue 15): signing out clears this browser's caches and offline queue.
     "legwork.phone.middleware.ClearSiteDataOnSignOutMiddleware",
     "legwork.accounts.middleware.TimezoneMiddleware",

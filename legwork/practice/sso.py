@@ -18,15 +18,19 @@ the one place every sign-in of allauth's passes, by password, emailed code or em
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.csp import CSP
 
 from legwork.accounts.adapter import AccountAdapter as BaseAccountAdapter
 
@@ -148,6 +152,54 @@ def sso_join(*, practice: Practice, user: User) -> Membership:
 
 def refusal(request: HttpRequest, message: str, practice: Practice | None = None) -> HttpResponse:
     return render(request, "practice/sso_refused.html", {"message": message, "practice": practice}, status=403)
+
+
+# --- The sign-in page's Content-Security-Policy -------------------------------------------------
+
+
+def _origin(url: Any) -> str | None:
+    parts = urlsplit(str(url or ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("https", "http") and parts.netloc else None
+
+
+def provider_origins() -> list[str]:
+    """Where the identity providers' sign-in pages are: an OpenID Connect provider's `server_url`, a SAML
+    IdP's `sso_url` (else its `metadata_url`), for every provider of the admin and the environment."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    origins = []
+    for app in get_adapter().list_apps(None):
+        config = app.settings or {}
+        idp = config.get("idp") or {}
+        origin = _origin(config.get("server_url")) or _origin(idp.get("sso_url")) or _origin(idp.get("metadata_url"))
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+class SignInFormActionMiddleware:
+    """Lets the single sign-on buttons reach their identity providers.
+
+    A button posts to Legwork (allauth's provider login), which redirects to the provider; browsers
+    hold that redirect to the page's `form-action`, which is 'self' everywhere (settings.SECURE_CSP),
+    so without this the button does nothing. Under /accounts/ only, the providers' own origins are
+    added, and nothing else: a form elsewhere still posts to Legwork alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/accounts/") and "html" in response.get("Content-Type", ""):
+            origins = provider_origins()
+            if origins:
+                config = getattr(response, "_csp_config", settings.SECURE_CSP)
+                response._csp_config = {  # type: ignore[attr-defined]  # read by Django's CSP middleware
+                    **config,
+                    "form-action": [*config.get("form-action", [CSP.SELF]), *origins],
+                }
+        return response
 
 
 # --- The adapters allauth calls ------------------------------------------------------------------

@@ -6,7 +6,9 @@ and PKCE as a real one does. `SAMLIdP`: a SAML 2.0 identity provider built on py
 with Debian's xmlsec1), with a key and certificate made at test time.
 
 Both play a person already signed in at the provider (`sign_in_as`), as a careers service's staff
-are at their university's: the browser leg is one redirect there and one back.
+are at their university's: the browser leg is one redirect there and one back. The OIDC provider can
+also ask first (`sign_in_page=True`), as a university's sign-in page does: a form with the person's
+address and a password, which the browser test fills in.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import secrets
 import threading
 import time
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -74,9 +77,10 @@ def _json(status: int, data: Any) -> tuple[int, dict[str, str], bytes]:
 
 
 class OIDCProvider(_Server):
-    def __init__(self, *, client_id: str, client_secret: str) -> None:
+    def __init__(self, *, client_id: str, client_secret: str, sign_in_page: bool = False) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
+        self.sign_in_page = sign_in_page
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = secrets.token_hex(8)
         self.person: dict[str, Any] | None = None
@@ -111,7 +115,13 @@ class OIDCProvider(_Server):
             jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
             return _json(200, {"keys": [{**jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}]})
         if path == "/authorize" and method == "GET":
-            return self.authorize({k: v[0] for k, v in query.items()})
+            params = {k: v[0] for k, v in query.items()}
+            return self.ask(params) if self.sign_in_page else self.authorize(params)
+        if path == "/authorize" and method == "POST" and self.sign_in_page:
+            form = {k: v[0] for k, v in parse_qs(body).items()}
+            if self.person is None or form.pop("username", "") != self.person["email"] or not form.pop("password", ""):
+                return 401, {"Content-Type": "text/plain"}, b"Wrong address or password."
+            return self.authorize(form)
         if path == "/token" and method == "POST":
             return self.token({k: v[0] for k, v in parse_qs(body).items()}, headers)
         if path == "/userinfo":
@@ -120,6 +130,18 @@ class OIDCProvider(_Server):
                 return _json(401, {"error": "invalid_token"})
             return _json(200, self.tokens[token])
         return _json(404, {"error": "not_found"})
+
+    def ask(self, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """The provider's own sign-in page: the authorization request carried through as hidden fields."""
+        hidden = "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in params.items())
+        page = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>University sign-in</title></head>'
+            '<body><main><h1>Sign in to the University</h1><form method="post" action="/authorize">'
+            f'{hidden}<label>University email <input name="username" type="email"></label> '
+            '<label>Password <input name="password" type="password"></label> '
+            "<button type=submit>Sign in</button></form></main></body></html>"
+        )
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
 
     def authorize(self, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         if params.get("client_id") != self.client_id or params.get("response_type") != "code":

@@ -211,3 +211,16 @@ def test_a_practice_admin_turns_password_sign_in_off_only_once_a_provider_is_tie
     careers_oidc.refresh_from_db()
     assert not careers_oidc.password_sign_in
     assert careers_oidc.sso_provider == "uni"  # only the site's staff tie a provider to a practice
+
+
+def test_the_sign_in_pages_let_the_buttons_reach_the_provider_and_no_other_page_does(
+    careers_oidc: Practice, oidc_idp: OIDCProvider, alice: User
+) -> None:
+    """A browser holds the button's redirect to the page's form-action (the browser test found it)."""
+    policy = Client().get("/accounts/login/")["Content-Security-Policy"]
+    assert f"form-action 'self' {oidc_idp.url}" in policy
+    client = Client()
+    client.force_login(alice)
+    assert oidc_idp.url not in client.get("/profile/")["Content-Security-Policy"]
+    SocialApp.objects.all().delete()
+    assert "form-action 'self';" in Client().get("/accounts/login/")["Content-Security-Policy"] + ";"
