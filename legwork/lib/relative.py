@@ -2,8 +2,8 @@
 
 One filter for every template, `{{ entry.written_at|ago }}` (a builtin, so no `{% load %}`).
 Django's `timesince` says "0 minutes" and "1 week, 3 days"; people say neither (one unit, whole:
-"2 weeks ago", "3 months ago"). Days are counted on the viewer's calendar (the active time zone, set per person by the accounts
-middleware): an entry from 21:00 last night is "yesterday" at 08:00 (not "11 hours ago"),
+"2 weeks ago", "3 months ago"). Days are counted on the viewer's calendar (the active time zone,
+set per person by the accounts middleware): an entry from 21:00 last night is "yesterday" at 08:00 (not "11 hours ago"),
 and one from 09:00 the day before yesterday is "2 days ago" at 08:00 (though under 48 hours).
 """
 
