@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from legwork.practice.models import coaches_sharing_with
+from legwork.practice.models import SharedInPractice, coaches_sharing_with
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -46,7 +46,7 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
         return self.filter(archived_at__isnull=True)
 
 
-class Exercise(models.Model):
+class Exercise(SharedInPractice):
     """A structured worksheet: ordered fields of known types (see library/schema.json)."""
 
     slug = models.SlugField(max_length=60)
@@ -60,9 +60,8 @@ class Exercise(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="exercises"
     )
     archived_at = models.DateTimeField(null=True, blank=True)
-    # Set when the owner shares it with their practice: its other coaches may then read, propose and
-    # duplicate it (never edit it). Null: the owner's alone.
-    shared_at = models.DateTimeField(null=True, blank=True)
+    # shared_at (SharedInPractice): the practice's other coaches may read, propose and duplicate it
+    # (never edit it).
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -91,17 +90,6 @@ class Exercise(models.Model):
     def is_shared_with(self, user: User) -> bool:
         """Another coach's exercise that `user` sees because it is shared (the gate decided they may)."""
         return self.owner_id is not None and self.owner_id != user.pk
-
-    def share(self) -> None:
-        if self.shared_at is None:
-            self.shared_at = timezone.now()
-            self.save(update_fields=["shared_at"])
-
-    def unshare(self) -> None:
-        """Back to the owner's alone; homework that already carries it keeps its questions."""
-        if self.shared_at is not None:
-            self.shared_at = None
-            self.save(update_fields=["shared_at"])
 
     def to_document(self) -> dict[str, Any]:
         """The exercise as a file document (the same shape the library files have)."""

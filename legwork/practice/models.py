@@ -177,6 +177,30 @@ class Handover(models.Model):
         return self.engagement.client_id == user.pk
 
 
+class SharedInPractice(models.Model):
+    """A coach's own piece of work (an exercise, a check-in scale) that they may share with their practice.
+
+    `shared_at` is set while it is shared: the practice's other coaches may then use it (what they may do with
+    it is each model's rule); null, it is its coach's alone. Who sees it is `coaches_sharing_with`.
+    """
+
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def share(self) -> None:
+        if self.shared_at is None:
+            self.shared_at = timezone.now()
+            self.save(update_fields=["shared_at"])
+
+    def unshare(self) -> None:
+        """Back to its coach's alone; what was made from it while shared keeps its copy."""
+        if self.shared_at is not None:
+            self.shared_at = None
+            self.save(update_fields=["shared_at"])
+
+
 def coaches_sharing_with(coach: User) -> QuerySet[Membership, int]:
     """The ids of the other coaches of `coach`'s practice: whose shared exercises and scales `coach` may use.
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from legwork.coaching.models import Engagement, Session
 from legwork.homework.models import Homework
-from legwork.practice.models import coaches_sharing_with
+from legwork.practice.models import SharedInPractice, coaches_sharing_with
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -174,7 +174,7 @@ class CheckInScaleQuerySet(models.QuerySet["CheckInScale"]):
         return sorted(seen.values(), key=lambda s: s.question.lower())
 
 
-class CheckInScale(models.Model):
+class CheckInScale(SharedInPractice):
     """One 0–10 scale with labelled ends that the client answers in each reflection."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="check_in_scales")
@@ -188,9 +188,8 @@ class CheckInScale(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Retired, not deleted: its answers stay in the history and the exports.
     retired_at = models.DateTimeField(null=True, blank=True)
-    # Set when the engagement's coach shares a scale of their own making with their practice: its
-    # other coaches may then add it to their engagements (a copy: the words, never the answers).
-    shared_at = models.DateTimeField(null=True, blank=True)
+    # shared_at (SharedInPractice): the practice's other coaches may add it to their engagements
+    # (a copy: the words, never the answers).
 
     objects = CheckInScaleQuerySet.as_manager()
 
@@ -203,17 +202,6 @@ class CheckInScale(models.Model):
     @property
     def text(self) -> tuple[str, str, str]:
         return (self.question, self.low_label, self.high_label)
-
-    def share(self) -> None:
-        if self.shared_at is None:
-            self.shared_at = timezone.now()
-            self.save(update_fields=["shared_at"])
-
-    def unshare(self) -> None:
-        """Back to its coach's alone; engagements that already carry a copy keep it."""
-        if self.shared_at is not None:
-            self.shared_at = None
-            self.save(update_fields=["shared_at"])
 
 
 class CheckInAnswer(models.Model):
