@@ -79,6 +79,11 @@ def form_data(
         if (problem := _type_error(kind, value)) is not None:
             errors[where + name] = problem
             continue
+        limit = field.max_length if isinstance(field, forms.CharField) else None
+        if limit and isinstance(value, str) and len(value) > limit:
+            # The form strips first (trailing newlines passed); the document's maxLength is of the text as sent.
+            errors[where + name] = f"At most {limit} characters."
+            continue
         if value == "" and isinstance(field, _WHEN_FIELDS):
             # A form reads "" as left empty; the document says a date or null, so "" is refused.
             errors[where + name] = "A date or time as documented, or null."
