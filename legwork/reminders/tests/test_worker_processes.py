@@ -106,6 +106,11 @@ class Worker(subprocess.Popen[bytes]):
     def wait_started(self) -> None:
         wait_for(lambda: b"started" in self.log.read_bytes(), "the worker to start")
 
+    def stop(self) -> None:
+        """SIGTERM once the worker says it started: before that it has no handler and dies of the signal (-15)."""
+        self.wait_started()
+        self.send_signal(signal.SIGTERM)
+
 
 def start_worker(env: dict[str, str], *args: str) -> Worker:
     command = [sys.executable, "manage.py", "worker", "--interval", "0.1", "--lease", "2", *args]
@@ -174,7 +179,7 @@ def test_it_delivers_every_reminder_after_kill_9_at_several_points(child_db: Chi
         kills += 1
     worker = start_worker(env)
     wait_for(lambda: len(sink.messages) >= len(expected) and set(ids_at(sink)) >= set(expected), "every reminder")
-    worker.send_signal(signal.SIGTERM)
+    worker.stop()
     assert worker.wait(STUCK) == 0
     child_db.import_back()
 
@@ -202,7 +207,7 @@ def test_two_workers_at_once_on_postgresql_send_nothing_twice(child_db: ChildDat
     Reminder.objects.update(due_at=timezone.now() - dt.timedelta(minutes=1))
     wait_for(lambda: len(sink.messages) >= len(expected), "every reminder")
     for worker in workers:
-        worker.send_signal(signal.SIGTERM)
+        worker.stop()
     assert [worker.wait(STUCK) for worker in workers] == [0, 0]
     received = ids_at(sink)
     assert set(received) == set(expected)
@@ -216,7 +221,7 @@ def test_sigterm_finishes_the_current_message_and_gives_back_the_rest(child_db: 
     child_db.export()
     worker = start_worker(worker_env(child_db, sink.port))
     wait_for(lambda: len(sink.messages) >= 20, "some messages")
-    worker.send_signal(signal.SIGTERM)
+    worker.stop()
     assert worker.wait(STUCK) == 0
     child_db.import_back()
     received = ids_at(sink)
@@ -419,7 +424,7 @@ def test_a_slow_server_never_makes_two_workers_send_the_same_email(child_db: Chi
 
         wait_for(every_row_settled, "each email sent or given up on for now")
         for worker in workers:
-            worker.send_signal(signal.SIGTERM)
+            worker.stop()
         assert [worker.wait(STUCK) for worker in workers] == [0, 0]
     finally:
         slow.stop()
@@ -521,7 +526,7 @@ def test_workers_against_a_faulty_server_and_a_killed_database_lose_nothing(
             killer.stop.set()
             killer.thread.join(STUCK)
         for worker in workers:
-            worker.send_signal(signal.SIGTERM)
+            worker.stop()
         codes = [worker.wait(STUCK) for worker in workers]
         server.stop()
     assert codes == [0, 0, 0]
