@@ -16,6 +16,21 @@ def invited(user: Any) -> Done:
     return Exists(Invitation.objects.filter(coach=user.pk)) | Exists(Engagement.objects.filter(coach=user.pk))
 
 
-@first_step("schedule", "Schedule a session (from a client's page)", "coach_home", order=20, anchor="clients-h")
+def has_client(user: Any) -> Done:
+    return Exists(Engagement.objects.filter(coach=user.pk))
+
+
+# A session is scheduled from a client's page: until there is a client, the step says so and points
+# to the invitation.
+@first_step(
+    "schedule",
+    "Schedule a session (from a client's page)",
+    "coach_home",
+    order=20,
+    anchor="clients-h",
+    ready=has_client,
+    waiting_text="Schedule a session, once your first client has joined (invite them first)",
+    waiting_url_name="invitations",
+)
 def scheduled(user: Any) -> Done:
     return Exists(Session.objects.filter(engagement__coach=user.pk))

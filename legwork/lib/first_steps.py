@@ -10,6 +10,10 @@ Steps live in the apps' `panels` modules (found as panels are: `legwork.lib.pane
 coach home, in `homework`, lists a reminders step without importing reminders. All steps are
 answered by one query, one row (each expression an annotation on the person), so the home page
 runs the same number of queries whatever the steps and however many clients there are.
+
+A step that can only be done after something else (a session needs a client) declares `ready`, an
+expression true once it can be done, and what to say and where to point until then (`waiting_text`,
+`waiting_url_name`): it is answered in the same query.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ class Step:
     anchor: str
     order: int
     done: DoneExpression
+    ready: DoneExpression | None = None
+    waiting_text: str = ""
+    waiting_url_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,13 +58,32 @@ _steps: dict[str, Step] = {}
 
 
 def first_step(
-    key: str, text: str, url_name: str, *, order: int, anchor: str = ""
+    key: str,
+    text: str,
+    url_name: str,
+    *,
+    order: int,
+    anchor: str = "",
+    ready: DoneExpression | None = None,
+    waiting_text: str = "",
+    waiting_url_name: str = "",
 ) -> Callable[[DoneExpression], DoneExpression]:
     """Declare a step: `text` is done on the page `url_name` (+ `#anchor`) once the function's
-    expression (given the person) is true."""
+    expression (given the person) is true. Until `ready` (if given) is true, the step reads
+    `waiting_text` and links to `waiting_url_name` instead."""
 
     def decorator(function: DoneExpression) -> DoneExpression:
-        _steps[key] = Step(key=key, text=text, url_name=url_name, anchor=anchor, order=order, done=function)
+        _steps[key] = Step(
+            key=key,
+            text=text,
+            url_name=url_name,
+            anchor=anchor,
+            order=order,
+            done=function,
+            ready=ready,
+            waiting_text=waiting_text or text,
+            waiting_url_name=waiting_url_name or url_name,
+        )
         return function
 
     return decorator
@@ -69,19 +95,15 @@ def first_steps(user: Any) -> list[StepState]:
     steps = sorted(_steps.values(), key=lambda step: step.order)
     if not steps:
         return []
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(**{f"step_{step.key}": step.done(user) for step in steps})
-        .values(*(f"step_{step.key}" for step in steps))
-        .first()
-    ) or {}
-    return [
-        StepState(
-            key=step.key,
-            text=step.text,
-            url=reverse(step.url_name) + (f"#{step.anchor}" if step.anchor else ""),
-            done=bool(row.get(f"step_{step.key}")),
-        )
-        for step in steps
-    ]
+    expressions = {f"step_{step.key}": step.done(user) for step in steps}
+    expressions |= {f"ready_{step.key}": step.ready(user) for step in steps if step.ready is not None}
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**expressions).values(*expressions).first() or {}
+    states = []
+    for step in steps:
+        done = bool(row.get(f"step_{step.key}"))
+        if done or step.ready is None or row.get(f"ready_{step.key}"):
+            text, url = step.text, reverse(step.url_name) + (f"#{step.anchor}" if step.anchor else "")
+        else:
+            text, url = step.waiting_text, reverse(step.waiting_url_name)
+        states.append(StepState(key=step.key, text=text, url=url, done=done))
+    return states

@@ -54,6 +54,19 @@ def test_a_new_coach_sees_every_step_as_a_link(alice: User) -> None:
     assert shown.startswith("First steps 0 of 4 done.")
 
 
+def test_scheduling_points_to_the_invitation_until_there_is_a_client(alice: User) -> None:
+    waiting = "Schedule a session, once your first client has joined (invite them first)"
+    page = unescape(signed_in(alice).get(reverse("coach_home")).content.decode())
+    assert f'<a href="{reverse("invitations")}">{waiting}</a>' in page
+    assert STEPS[1] not in page
+    services.invitation_create(coach=alice, email="nia@example.com")
+    assert waiting in (checklist(alice) or "")  # invited, not joined: still no client to schedule with
+    make_engagement(alice, make_user("bob@example.com"))
+    page = unescape(signed_in(alice).get(reverse("coach_home")).content.decode())
+    assert f'<a href="{reverse("coach_home")}#clients-h">{STEPS[1]}</a>' in page
+    assert waiting not in page
+
+
 def test_steps_tick_off_as_they_are_done_and_the_list_goes_away(alice: User) -> None:
     services.invitation_create(coach=alice, email="nia@example.com")
     assert "1 of 4 done" in (checklist(alice) or "")
