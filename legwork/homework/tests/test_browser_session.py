@@ -51,6 +51,17 @@ def test_the_session_page_runs_before_review_wrap_up_and_closed(
     assert page.locator("#id_homework-0-title").count() == 0
     coach.assert_accessible()
     coach.screenshot("1-before")
+    # "Mark as": as wide as its words on a desk; the row's width beside Save on a phone.
+    select = page.get_by_label("Mark as").bounding_box()
+    save = page.locator("form.session-status").get_by_role("button", name="Save").bounding_box()
+    assert select is not None
+    assert save is not None
+    if width >= 1280:
+        assert select["width"] < 170, select
+    else:
+        assert select["x"] < 40
+        assert save["x"] + save["width"] > width - 40
+        assert select["width"] > width - save["width"] - 90
 
     # Review: Done needs nothing more; Not done shows the reason and decision.
     page.goto(session.get_absolute_url())
