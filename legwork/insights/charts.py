@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from legwork.lib.dates import add_time, day_end
+from legwork.lib.svg_text import fit_lines
 
 from . import metrics
 from .metrics import IntervalInsights
@@ -55,10 +56,6 @@ def _text(x: float, y: float, text: str, *, size: int = 11, anchor: str = "start
         fill,
         text,
     )
-
-
-def _short(text: str, length: int = 60) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def timeline_summary(insights: IntervalInsights) -> str:
@@ -161,7 +158,20 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
     body.append(_text(x0, top - 10, "Entries per day", size=12, fill=MUTED))
     for index, item in enumerate(rows):
         y = rows_top + index * row_h + 21
-        body.append(_text(x0, y - 9, _short(item.title), size=12))
+        # The title on one line above its dots; shortened only when it will not fit, then whole in its
+        # <title> (and in the chart's desc).
+        shown, shortened = fit_lines(item.title, 12, x1 - x0, lines=1)
+        full = format_html("<title>{}</title>", item.title) if shortened else ""
+        body.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="12" fill="{}">{}{}</text>',
+                f"{x0:.1f}",
+                f"{y - 9:.1f}",
+                INK,
+                full,
+                shown[0],
+            )
+        )
         for entry in interval.entries.get(item.pk, []):
             body.append(
                 format_html(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from legwork.lib.svg_text import fit_lines
+
 from .metrics import CheckInSeries
 from .models import CHECK_IN_MAX
 
@@ -33,7 +35,7 @@ def _describe(series: CheckInSeries) -> str:
         trend = f" (down {-change})"
     else:
         trend = " (level)"
-    return f"{series.question}: {values}{trend}"
+    return f"{series.question} (0 {series.low_label}, 10 {series.high_label}): {values}{trend}"
 
 
 def check_in_svg(all_series: list[CheckInSeries], *, title: str = "Check-ins across sessions") -> SafeString:
@@ -63,18 +65,27 @@ def check_in_svg(all_series: list[CheckInSeries], *, title: str = "Check-ins acr
                 LINE,
             )
         )
+        # The question whole, on two lines if it needs them; shortened only past two, and then whole in
+        # its <title> (and in the desc and the table of numbers).
+        lines, shortened = fit_lines(series.question, 12, LABEL_W - 8)
+        spans = format_html_join(
+            "", '<tspan x="0" dy="{}">{}</tspan>', ((0 if i == 0 else 13, line) for i, line in enumerate(lines))
+        )
+        full = format_html("<title>{}</title>", series.question) if shortened else ""
         body.append(
-            format_html(
-                '<text x="0" y="{}" font-size="12" fill="{}">{}</text>', f"{top + 12:.1f}", INK, series.question[:30]
-            )
+            format_html('<text x="0" y="{}" font-size="12" fill="{}">{}{}</text>', f"{top + 12:.1f}", INK, full, spans)
+        )
+        ends, ends_shortened = fit_lines(f"0 {series.low_label} · 10 {series.high_label}", 10, LABEL_W - 8, lines=1)
+        ends_full = (
+            format_html("<title>0 {} · 10 {}</title>", series.low_label, series.high_label) if ends_shortened else ""
         )
         body.append(
             format_html(
-                '<text x="0" y="{}" font-size="10" fill="{}">0 {} · 10 {}</text>',
-                f"{top + 26:.1f}",
+                '<text x="0" y="{}" font-size="10" fill="{}">{}{}</text>',
+                f"{top + 12 + 13 * len(lines) + 1:.1f}",
                 MUTED,
-                series.low_label[:14],
-                series.high_label[:14],
+                ends_full,
+                ends[0],
             )
         )
         points = " ".join(f"{x_of[when]:.1f},{y(value):.1f}" for when, value in series.points)
