@@ -108,12 +108,15 @@ def check_in_svg(all_series: list[CheckInSeries], *, title: str = "Check-ins acr
                 )
             )
     axis_y = PAD + len(shown) * ROW - 6
-    for when in dates:
+    for index, when in enumerate(dates):
+        # The latest date ends at the plot's edge rather than straddling it (it was cut off).
+        anchor = "end" if len(dates) > 1 and index == len(dates) - 1 else "middle"
         body.append(
             format_html(
-                '<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="{}">{}</text>',
-                f"{x_of[when]:.1f}",
+                '<text x="{}" y="{}" font-size="10" text-anchor="{}" fill="{}">{}</text>',
+                f"{x_of[when] + (4 if anchor == 'end' else 0):.1f}",
                 axis_y,
+                anchor,
                 MUTED,
                 when.strftime("%d %b"),
             )

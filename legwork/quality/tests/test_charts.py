@@ -50,3 +50,14 @@ def test_no_label_is_wider_than_its_column() -> None:
     for size, line in texts(svg):
         if not line.strip().isdigit() and not re.fullmatch(r"\d\d \w{3}", line):
             assert text_width(line, size) <= LABEL_W, line
+
+
+def test_every_text_ends_inside_the_viewbox() -> None:
+    svg = str(check_in_svg([series(LONG)]))
+    for x, size, anchor, inner in re.findall(
+        r'<text x="([\d.]+)"[^>]*font-size="(\d+)"(?: text-anchor="(\w+)")?[^>]*>(.*?)</text>', svg
+    ):
+        line = re.sub(r"<[^>]+>", "", re.sub(r"<title>.*?</title>", "", inner))
+        width = text_width(unescape(line), int(size))
+        right = float(x) + {"end": 0, "middle": width / 2}.get(anchor, width)
+        assert right <= WIDTH, line
