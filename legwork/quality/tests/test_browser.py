@@ -110,7 +110,7 @@ def test_a_check_in_answered_in_two_reflections_is_charted(
     coach.page.goto(f"/sessions/{session.pk}/brief/")
     chart = coach.page.get_by_role("img", name="Check-ins across sessions")
     assert chart.is_visible()
-    assert "Confidence that I can get there: 3, 7 (up 4)" in chart.inner_html()
+    assert "Confidence that I can get there (0 none at all, 10 completely sure): 3, 7 (up 4)" in chart.inner_html()
     coach.assert_accessible()
     look(coach, "brief-check-ins")
     client.page.goto("/insights/")
