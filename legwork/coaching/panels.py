@@ -11,13 +11,13 @@ from legwork.lib.first_steps import Done, first_step
 from .models import Engagement, Invitation, Session
 
 
-@first_step("invite", "Invite your first client", "invitations", order=10)
-def invited(user: Any) -> Done:
-    return Exists(Invitation.objects.filter(coach=user.pk)) | Exists(Engagement.objects.filter(coach=user.pk))
-
-
 def has_client(user: Any) -> Done:
     return Exists(Engagement.objects.filter(coach=user.pk))
+
+
+@first_step("invite", "Invite your first client", "invitations", order=10)
+def invited(user: Any) -> Done:
+    return Exists(Invitation.objects.filter(coach=user.pk)) | has_client(user)
 
 
 # A session is scheduled from a client's page: until there is a client, the step says so and points
