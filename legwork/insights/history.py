@@ -18,7 +18,8 @@ from legwork.coaching.models import Session
 from legwork.homework.models import Homework, ProgressEntry
 from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
 
-from .metrics import CRAMMING_INTERVALS, Interval, ThinkingSlot, last_minute_of
+from . import metrics
+from .metrics import CRAMMING_INTERVALS, Interval, IntervalLine, ThinkingSlot, last_minute_of
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -107,13 +108,10 @@ def intervals_for(engagement: Engagement, *, now: dt.datetime | None = None) -> 
     return intervals
 
 
-def interval_before(session: Session, *, now: dt.datetime | None = None, planned_thinking: bool = True) -> Interval:
-    """The interval leading up to one session (five queries, whatever its size, four when the session was
-    loaded `with_previous_start`, and one for the session's engagement's client unless it is loaded).
-
-    `planned_thinking=False` leaves out the thinking time that was planned but not marked (one query less):
-    for the client's line (`metrics.interval_line`), which counts only what was taken."""
-    now = now or timezone.now()
+def _interval_homework(session: Session) -> tuple[dt.datetime, QuerySet[Homework]]:
+    """Where the interval leading up to `session` began, and its homework (not yet run): agreed in it, or
+    agreed earlier and still waiting for its review. No query when the session was loaded
+    `with_previous_start`."""
     engagement = session.engagement
     previous_at = session.previous_start()  # no query when loaded with the session (with_previous_start)
     start = (
@@ -121,8 +119,18 @@ def interval_before(session: Session, *, now: dt.datetime | None = None, planned
     )
     homework_qs = Homework.objects.filter(engagement=engagement, created_at__lt=session.scheduled_at)
     if previous_at is not None:
-        # Agreed in this interval, or agreed earlier and still waiting for its review.
         homework_qs = homework_qs.filter(Q(created_at__gte=start) | Q(outcome=""))
+    return start, homework_qs
+
+
+def interval_before(session: Session, *, now: dt.datetime | None = None, planned_thinking: bool = True) -> Interval:
+    """The interval leading up to one session (five queries, whatever its size, four when the session was
+    loaded `with_previous_start`, and one for the session's engagement's client unless it is loaded).
+
+    `planned_thinking=False` leaves out the thinking time that was planned but not marked (one query less)."""
+    now = now or timezone.now()
+    engagement = session.engagement
+    start, homework_qs = _interval_homework(session)
     homework = list(homework_qs.select_related("carried_from").order_by("created_at", "pk"))
     entries = _entries_by_homework(homework)
     return Interval(
@@ -138,6 +146,32 @@ def interval_before(session: Session, *, now: dt.datetime | None = None, planned
         earlier={h.pk: [e.written_at for e in entries.get(h.pk, []) if e.written_at < start] for h in homework},
         thinking=thinking_slots(engagement.client, start, min(now, session.scheduled_at), planned=planned_thinking),
     )
+
+
+def interval_line_before(session: Session, *, now: dt.datetime | None = None) -> IntervalLine:
+    """The client's line about the interval leading up to `session` (`metrics.interval_line`), loading only
+    what it counts: the days its homework's entries were for, and the thinking time marked. Two queries
+    when the session was loaded `with_previous_start` with its engagement and client, whatever the number
+    of entries (`interval_before` would read every entry and homework whole)."""
+    now = now or timezone.now()
+    start, homework_qs = _interval_homework(session)
+    end = session.scheduled_at
+    worked_on = set(
+        ProgressEntry.objects.filter(homework__in=homework_qs, written_at__gte=start, written_at__lt=end)
+        .order_by()
+        .values_list("occurred_on", flat=True)
+        .distinct()
+    )
+    client = session.engagement.client
+    interval = Interval(
+        start=start,
+        end=end,
+        zone=client.zone,
+        now=now,
+        session=session,
+        thinking=thinking_slots(client, start, min(now, end), planned=False),
+    )
+    return metrics.interval_line(interval, worked_on=worked_on)
 
 
 @dataclass(frozen=True)

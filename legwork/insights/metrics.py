@@ -135,11 +135,14 @@ def interval_days(interval: Interval, *, through_session: bool = False) -> list[
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def active_days(interval: Interval) -> set[dt.date]:
+def active_days(interval: Interval, *, worked_on: Iterable[dt.date] | None = None) -> set[dt.date]:
     """Days of the interval with any work: a progress entry for that day (the day the work happened, as
-    written), or thinking time marked taken that day, in the client's zone."""
+    written), or thinking time marked taken that day, in the client's zone.
+
+    `worked_on`: the entries' days (`occurred_on`), for an interval loaded without its entries
+    (`history.interval_line_before`); by default they are read from `interval.entries`."""
     days = set(interval_days(interval))
-    worked = {e.occurred_on for e in interval.all_entries}
+    worked = set(worked_on) if worked_on is not None else {e.occurred_on for e in interval.all_entries}
     worked |= {interval.local_date(slot.starts_at) for slot in interval.thinking if slot.status == "taken"}
     return worked & days
 
@@ -231,9 +234,10 @@ class IntervalLine:
     active_days: int
 
 
-def interval_line(interval: Interval) -> IntervalLine:
-    """What the client's line says; needs only the thinking time that was taken, not what was planned."""
-    return IntervalLine(days=len(interval_days(interval)), active_days=len(active_days(interval)))
+def interval_line(interval: Interval, *, worked_on: Iterable[dt.date] | None = None) -> IntervalLine:
+    """What the client's line says; needs only the thinking time that was taken, not what was planned,
+    and of the entries only the days they were for (`worked_on`, see `active_days`)."""
+    return IntervalLine(days=len(interval_days(interval)), active_days=len(active_days(interval, worked_on=worked_on)))
 
 
 @dataclass

@@ -9,8 +9,8 @@ from django import template
 from legwork.coaching.models import Engagement, Session
 from legwork.lib.panels import panel
 
-from . import metrics, pages
-from .history import interval_before
+from . import pages
+from .history import interval_line_before
 from .models import charts_on_for
 
 
@@ -30,15 +30,15 @@ def engagement_insights(context: template.Context, engagement: Engagement) -> di
 def interval_insight(context: template.Context, engagement: Engagement) -> dict[str, Any] | None:
     """On the client's home: one kind line about this interval, and a prompt to write the reflection.
 
-    Four queries (`interval_before` without planned thinking time), as the session's engagement and its
-    client come loaded with the page's engagement; the progress POST sends this line alone again."""
+    Two queries (`interval_line_before`), as the session's engagement and its client come loaded with the
+    page's engagement, and the session with where its interval began; the progress POST sends this line
+    alone again."""
     session: Session | None = getattr(engagement, "next", None)
     if not engagement.is_client(context["request"].user) or session is None:
         return None
-    # The line counts days with work; the thinking time planned but not marked is not needed (a query less).
-    interval = interval_before(session, planned_thinking=False)
     return {
-        "insights": metrics.interval_line(interval),
+        # The line counts days with work: the entries' days and the thinking time taken, not whole rows.
+        "insights": interval_line_before(session),
         "session": session,
         # Loaded with the session on the client's home; one query elsewhere. None if not written yet.
         "reflection": getattr(session, "reflection", None),

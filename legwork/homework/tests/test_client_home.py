@@ -55,8 +55,8 @@ def test_client_home_query_count_does_not_grow_with_homework(alice_bob: Engageme
         client.get(reverse("home"))
     assert len(many) == len(few)
     # Session, user; engagements, their open homework and sessions (with where each interval began); the
-    # panels: reminders, the interval line (homework, entries, thinking time), the news, the notebook (2).
-    assert len(few) <= 12, [q["sql"] for q in few.captured_queries]
+    # panels: reminders, the interval line (the entries' days, thinking time), the news, the notebook (2).
+    assert len(few) <= 11, [q["sql"] for q in few.captured_queries]
 
 
 @pytest.mark.django_db
@@ -346,5 +346,5 @@ def test_the_htmx_progress_post_sends_the_line_alone_in_the_same_queries_for_2_o
     assert f'id="interval-line-{alice_bob.pk}" hx-swap-oob="true"' in html
     assert "From " not in html
     # The session, the user, the homework, the entry written, the card; the line: the next session with
-    # where its interval began, the interval's homework, entries and thinking time (insights.panels).
-    assert len(few) <= 11, few
+    # where its interval began, the days of the interval's entries and its thinking time (insights.panels).
+    assert len(few) <= 10, few

@@ -21,7 +21,7 @@ from conftest import make_homework, make_progress, make_session
 from legwork.coaching.models import Engagement, Session
 from legwork.homework.models import Decision, Homework, Outcome, Reason
 from legwork.insights import metrics
-from legwork.insights.history import interval_before, intervals_for
+from legwork.insights.history import interval_before, interval_line_before, intervals_for
 from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
 
 UTC = dt.UTC
@@ -140,6 +140,29 @@ def test_it_puts_a_late_evening_entry_on_the_clients_own_day(alice_bob: Engageme
     # Days 5..12 Jan in New York: 8. Taken thinking time on 5 Jan (New York), entry on 7 Jan: 2 active days.
     assert sorted(d.day for d in metrics.active_days(interval)) == [5, 7]
     assert len(metrics.interval_days(interval)) == 8
+
+
+def test_the_clients_line_loads_only_the_days_and_says_what_the_whole_interval_says(history: Session) -> None:
+    # The same 7 active days of 15 as above, from the entries' days and the thinking time taken alone.
+    line = interval_line_before(history, now=NOW)
+    assert line == metrics.interval_line(interval_before(history, now=NOW)) == metrics.IntervalLine(15, 7)
+
+
+def test_the_clients_line_counts_open_homework_from_before_but_not_its_earlier_entries(
+    alice_bob: Engagement,
+) -> None:
+    Engagement.objects.filter(pk=alice_bob.pk).update(created_at=at(1, 9))
+    alice_bob.refresh_from_db()
+    make_session(alice_bob, at=at(5, 17), status=Session.Status.HELD)
+    session = make_session(alice_bob, at=at(12, 17))
+    waiting = make_homework(alice_bob, "Still open from before", created_at=at(2, 9))
+    reviewed_before = make_homework(alice_bob, "Reviewed at 5 Jan", created_at=at(2, 9), outcome=Outcome.DONE)
+    entry(waiting, at(3, 10))  # before the interval: not counted
+    entry(waiting, at(8, 10))  # in it: counted
+    entry(reviewed_before, at(9, 10))  # its homework belongs to the interval before: not counted
+    entry(make_homework(alice_bob, created_at=at(5, 18)), at(12, 18))  # after the session began: not counted
+    line = interval_line_before(session, now=at(12, 20))
+    assert line == metrics.interval_line(interval_before(session, now=at(12, 20))) == metrics.IntervalLine(8, 1)
 
 
 def test_it_finds_homework_untouched_for_more_than_half_its_interval(history: Session) -> None:
