@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.db.models import Count, Max
 
 from legwork.coaching.models import Engagement
 from legwork.lib.panels import panel
@@ -21,7 +20,7 @@ def engagement_homework(context: template.Context, engagement: Engagement) -> di
     homework = (
         Homework.objects.filter(engagement=engagement)
         .select_related("goal", "agreed_in")
-        .annotate(entries=Count("progress"), last_entry=Max("progress__written_at"))
+        .with_progress_summary()
         .order_by("-due_on", "-created_at")
     )
     return {"homework": list(homework[:HOMEWORK_ON_PAGE])}  # read here, not from the panel's template

@@ -37,6 +37,21 @@ def test_client_home_shows_this_interval_and_days_left(alice_bob: Engagement, bo
 
 
 @pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_client_home_says_how_much_was_logged_on_each_homework(alice_bob: Engagement, bob: User) -> None:
+    make_session(alice_bob, at=dt.datetime(2026, 3, 9, 17, 0, tzinfo=dt.UTC))
+    logged = make_homework(alice_bob, "Logged twice", status="confirmed")
+    make_progress(logged, written_at=dt.datetime(2026, 2, 25, 9, 0, tzinfo=dt.UTC))
+    make_progress(logged, written_at=dt.datetime(2026, 2, 28, 9, 0, tzinfo=dt.UTC))
+    make_homework(alice_bob, "Not yet touched", status="confirmed")
+    html = unescape(signed_in(bob).get(reverse("home")).content.decode())
+    logged_card, untouched_card = html.split("Logged twice")[1], html.split("Not yet touched")[1]
+    # The latest entry decides "last": 28 Feb, two days before.
+    assert "2 entries, last 2 days ago" in logged_card.split("</article>")[0]
+    assert "Nothing logged yet</p>" in untouched_card.split("</article>")[0]
+
+
+@pytest.mark.django_db
 def test_client_home_query_count_does_not_grow_with_homework(alice_bob: Engagement, bob: User) -> None:
     make_session(alice_bob)
     client = signed_in(bob)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -76,9 +76,7 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "homework",
-                queryset=Homework.objects.open()
-                .select_related("goal")
-                .annotate(entries=Count("progress"), last_entry=Max("progress__written_at")),
+                queryset=Homework.objects.open().select_related("goal").with_progress_summary(),
                 to_attr="open_homework",
             ),
             # The reflection rides along: the interval's insight line links to it.
