@@ -175,7 +175,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
             ],
             # {% load panels %}: how a higher app adds a part to a lower app's page (legwork/lib/panels.py).
-            "libraries": {"panels": "legwork.lib.panels"},
+            "libraries": {"panels": "legwork.lib.panels", "nav": "legwork.lib.nav"},
             # Relative times in plain words, `{{ when|ago }}`, in every template (legwork/lib/relative.py);
             # "Written on your phone at 08:12, sent at 09:40", `{% sent_later … %}` (legwork/lib/sent_later.py);
             # icons and the logo as inline SVG, `{% icon "home" %}`, `{% logo %}` (legwork/lib/icons.py).

@@ -51,6 +51,9 @@ class User(AbstractUser):
     timezone = models.CharField("time zone", max_length=64, default="UTC", validators=[validate_timezone])
     is_coach = models.BooleanField(default=False)
     theme = models.CharField("colour scheme", max_length=5, choices=Theme.choices, default=Theme.AUTO)
+    # When a coach's first-run checklist was all done: it goes away then and is not asked about again
+    # (legwork/lib/first_steps.py), so an established coach's home runs no query for it.
+    first_steps_done_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

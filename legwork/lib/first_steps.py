@@ -9,7 +9,8 @@ A step is a sentence, a page to do it on, and an `Exists` expression that says i
 Steps live in the apps' `panels` modules (found as panels are: `legwork.lib.panels`), so the
 coach home, in `homework`, lists a reminders step without importing reminders. All steps are
 answered by one query, one row (each expression an annotation on the person), so the home page
-runs the same number of queries whatever the steps and however many clients there are.
+runs the same number of queries whatever the steps and however many clients there are; once all
+are done it is remembered on the person (`checklist`) and the home runs none for them.
 
 A step that can only be done after something else (a session needs a client) declares `ready`, an
 expression true once it can be done, and what to say and where to point until then (`waiting_text`,
@@ -25,6 +26,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .panels import discover_panels
 
@@ -87,6 +89,20 @@ def first_step(
         return function
 
     return decorator
+
+
+def checklist(user: Any) -> list[StepState]:
+    """The steps while one is left to do, else none. Once every step is done the person keeps
+    `first_steps_done_at` and the list is gone for good, with no query: a step done once (a first
+    client invited) stays done in the coach's story even if its row is later removed."""
+    if user.first_steps_done_at is not None:
+        return []
+    steps = first_steps(user)
+    if not all(step.done for step in steps):
+        return steps
+    user.first_steps_done_at = timezone.now()
+    get_user_model().objects.filter(pk=user.pk).update(first_steps_done_at=user.first_steps_done_at)
+    return []
 
 
 def first_steps(user: Any) -> list[StepState]:

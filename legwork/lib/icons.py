@@ -12,6 +12,8 @@ The set is small on purpose (docs/design.md, "Icons"): a new one is a line here.
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -132,6 +134,7 @@ LOGO_MARK = (
 
 
 @register.simple_tag
+@functools.cache  # a pure function of two constants from the templates: built once each, not on every page
 def icon(name: str, css_class: str = "") -> SafeString:
     """An icon by name; an unknown name is a mistake in a template, so it fails loudly."""
     paths = "".join(ICONS[name])

@@ -31,6 +31,9 @@ def roster(practice: Practice, now: dt.datetime | None = None) -> QuerySet[Membe
     in the last 30 days, and `last_session_at` (the last session held). One query."""
     since = (now or timezone.now()) - dt.timedelta(days=ACTIVITY_DAYS)
     coach = OuterRef("user_id")
+    # Each engagement's latest held session is one step back along its (engagement, status, scheduled_at)
+    # index; a MAX over all the coach's sessions would read every session they ever held.
+    last_held = Session.objects.filter(engagement=OuterRef("pk"), status=Session.Status.HELD).order_by("-scheduled_at")
     return (
         Membership.objects.filter(practice=practice)
         .select_related("user")
@@ -49,11 +52,12 @@ def roster(practice: Practice, now: dt.datetime | None = None) -> QuerySet[Membe
                 _count(Homework.objects.filter(engagement__coach=coach, created_at__gte=since), "engagement__coach"), 0
             ),
             last_session_at=Subquery(
-                Session.objects.filter(engagement__coach=coach, status=Session.Status.HELD)
+                Engagement.objects.filter(coach=coach)
+                .annotate(last=Subquery(last_held.values("scheduled_at")[:1]))
                 .order_by()
-                .values("engagement__coach")
-                .annotate(last=Max("scheduled_at"))
-                .values("last")[:1]
+                .values("coach")
+                .annotate(latest=Max("last"))
+                .values("latest")[:1]
             ),
         )
         .order_by("deactivated_at", "role", "user__name", "user__email")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from legwork.coaching.access import require_is_coach
 from legwork.coaching.models import Engagement, Invitation, Session
-from legwork.lib.first_steps import first_steps
+from legwork.lib.first_steps import checklist
 from legwork.lib.http import AuthedHttpRequest
 
 from ..caseload import caseload
@@ -45,13 +45,13 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("scheduled_at")
     )
     clients = list(caseload(request.user))
-    # A new coach's checklist (each app declares its steps), one query; gone once every step is done.
-    steps = first_steps(request.user)
+    # A new coach's checklist (each app declares its steps), one query; gone for good once every step is done.
+    steps = checklist(request.user)
     return render(
         request,
         "homework/coach_home.html",
         {
-            "first_steps": steps if not all(step.done for step in steps) else [],
+            "first_steps": steps,
             "first_steps_done": sum(step.done for step in steps),
             "todays_sessions": todays_sessions,
             "clients": clients,

@@ -22,7 +22,7 @@ from legwork.insights.metrics import completion
 from legwork.insights.models import Reflection
 from legwork.notebook.models import JournalEntry
 from legwork.practice.models import CoachInvitation, Membership, Practice
-from legwork.practice.roster import follow_through
+from legwork.practice.roster import follow_through, roster
 from legwork.practice.services import coach_invite, practice_of
 
 CANARIES = [
@@ -137,6 +137,28 @@ def test_the_practices_follow_through_is_the_completion_the_insights_count(
     assert (numbers.reviewed, numbers.done, numbers.dropped) == (10, 4, 2)
     assert numbers.completion_rate == done / counted == 0.5
     assert numbers.clients == 2
+
+
+def test_the_roster_counts_each_coachs_last_30_days_and_their_last_session_held(
+    alice: User, bob: User, carol: User, dan: User, frank: User
+) -> None:
+    """Read over all of a coach's engagements: the latest held session may be any client's, and the
+    cancelled, the still to come and another coach's sessions are not it."""
+    now = timezone.now()
+    with_bob, with_dan = make_engagement(alice, bob), make_engagement(alice, dan)
+    make_session(with_bob, at=now - dt.timedelta(days=40), status="held")
+    latest = make_session(with_dan, at=now - dt.timedelta(days=3), status="held")
+    make_session(with_bob, at=now - dt.timedelta(days=1), status="cancelled")
+    make_session(with_bob, at=now + dt.timedelta(days=2))
+    make_session(make_engagement(frank, carol), at=now - dt.timedelta(hours=1), status="held")
+    make_homework(with_bob, created_at=now - dt.timedelta(days=40))
+    make_homework(with_dan, created_at=now - dt.timedelta(days=2))
+    make_homework(with_bob, created_at=now - dt.timedelta(days=1), reviewed_at=now, outcome=Outcome.DONE)
+    make_homework(with_dan, created_at=now - dt.timedelta(days=100), reviewed_at=now - dt.timedelta(days=95))
+    rows: dict[int, Any] = {row.user_id: row for row in roster(practice_of(alice).practice)}  # annotated rows
+    assert (rows[alice.pk].clients, rows[alice.pk].sessions_held, rows[alice.pk].homework_agreed) == (2, 1, 2)
+    assert rows[alice.pk].last_session_at == latest.scheduled_at
+    assert follow_through(practice_of(alice).practice).reviewed == 1  # the one reviewed 95 days ago is past 90
 
 
 def test_an_admin_invites_a_coach_who_joins_the_practice(alice: User, smtp_settings: Any) -> None:
