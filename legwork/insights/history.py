@@ -19,7 +19,7 @@ from legwork.homework.models import Homework, ProgressEntry
 from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
 
 from . import metrics
-from .metrics import CRAMMING_INTERVALS, Interval, IntervalLine, ThinkingSlot, last_minute_of
+from .metrics import CRAMMING_INTERVALS, Entry, Interval, IntervalLine, ThinkingSlot, last_minute_of
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -55,9 +55,16 @@ def thinking_slots(client: User, start: dt.datetime, end: dt.datetime, *, planne
     )
 
 
-def _entries_by_homework(homework: Sequence[Homework]) -> dict[int, list[ProgressEntry]]:
-    grouped: dict[int, list[ProgressEntry]] = defaultdict(list)
-    for entry in ProgressEntry.objects.filter(homework__in=[h.pk for h in homework]).order_by("written_at", "pk"):
+def _entries_by_homework(homework: Sequence[Homework]) -> dict[int, list[Entry]]:
+    """homework pk -> its progress entries (`metrics.Entry`, values rather than models), oldest first."""
+    grouped: dict[int, list[Entry]] = defaultdict(list)
+    rows = (
+        ProgressEntry.objects.filter(homework__in=[h.pk for h in homework])
+        .order_by("written_at", "pk")
+        .values_list(*Entry._fields)
+    )
+    for row in rows:
+        entry = Entry(*row)
         grouped[entry.homework_id].append(entry)
     return grouped
 

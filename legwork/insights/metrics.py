@@ -18,14 +18,14 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from legwork.homework.models import Outcome, Reason, carry_over_counts
 from legwork.lib.dates import add_days, day_end
 
 if TYPE_CHECKING:
     from legwork.coaching.models import Session
-    from legwork.homework.models import Homework, ProgressEntry
+    from legwork.homework.models import Homework
 
 LAST_MINUTE = dt.timedelta(hours=24)
 # The most days of one interval that are walked (the latest ones): a session stored far in the past
@@ -41,6 +41,21 @@ class ThinkingSlot:
     status: str  # "taken", "skipped" or "" (not marked)
 
 
+class Entry(NamedTuple):
+    """A progress entry as the insights read it: its fields, loaded as values (`history`), not as a model.
+    An interval can hold hundreds of entries, and a model instance costs several times a tuple to make."""
+
+    pk: int
+    homework_id: int
+    author_id: int | None
+    note: str
+    minutes: int | None
+    occurred_on: dt.date
+    written_at: dt.datetime
+    received_at: dt.datetime | None
+    answers: Any
+
+
 @dataclass
 class Interval:
     """The stretch before a session, with what happened in it. `end` is None for the stretch after the
@@ -53,13 +68,13 @@ class Interval:
     session: Session | None = None
     homework: list[Homework] = field(default_factory=list)
     # homework pk -> its progress entries written in [start, end), oldest first
-    entries: dict[int, list[ProgressEntry]] = field(default_factory=dict)
+    entries: dict[int, list[Entry]] = field(default_factory=dict)
     # homework pk -> when it was worked on before `start` (homework agreed earlier and still open)
     earlier: dict[int, list[dt.datetime]] = field(default_factory=dict)
     thinking: list[ThinkingSlot] = field(default_factory=list)
 
     @property
-    def all_entries(self) -> list[ProgressEntry]:
+    def all_entries(self) -> list[Entry]:
         return sorted((e for items in self.entries.values() for e in items), key=lambda e: e.written_at)
 
     @property
@@ -88,9 +103,7 @@ def completion(homework: Sequence[Homework]) -> tuple[int, int]:
     return sum(1 for h in counted if h.outcome == Outcome.DONE), len(counted)
 
 
-def on_time(
-    homework: Sequence[Homework], entries: dict[int, list[ProgressEntry]], zone: zoneinfo.ZoneInfo
-) -> tuple[int, int]:
+def on_time(homework: Sequence[Homework], entries: dict[int, list[Entry]], zone: zoneinfo.ZoneInfo) -> tuple[int, int]:
     """(on time, done): of the done homework, how many had their last progress entry written on or before the
     due date (in the client's zone). A done homework with no entries was finished by the review: on time."""
     done = [h for h in homework if h.outcome == Outcome.DONE]
@@ -106,7 +119,7 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def last_minute(entries: Iterable[ProgressEntry], end: dt.datetime | None) -> tuple[int, int]:
+def last_minute(entries: Iterable[Entry], end: dt.datetime | None) -> tuple[int, int]:
     """(last-minute, all): the interval's entries written in the 24 hours before the session starts."""
     return last_minute_of((e.written_at for e in entries), end)
 

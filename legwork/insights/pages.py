@@ -33,7 +33,7 @@ SHARED_ENTRIES_SHOWN = 10
 @dataclass
 class HomeworkRow:
     homework: Homework
-    entries: list[ProgressEntry]
+    entries: list[metrics.Entry]
     stalled: bool
     # The latest exercise answers as the client wrote them (`exercises.answers.display_answers`).
     answers: list[dict[str, Any]] = field(default_factory=list)
@@ -44,7 +44,7 @@ class HomeworkRow:
         return sum(e.minutes or 0 for e in self.entries)
 
     @property
-    def last_entry(self) -> ProgressEntry | None:
+    def last_entry(self) -> metrics.Entry | None:
         return self.entries[-1] if self.entries else None
 
 

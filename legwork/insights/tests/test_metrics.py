@@ -108,7 +108,8 @@ def test_it_counts_an_entry_exactly_24_hours_before_as_last_minute_and_one_after
     entry(homework, at(18, 17))  # exactly 24 h before 19 Jan 17:00: counts
     entry(homework, at(18, 16, 59))  # a minute earlier: not last-minute
     entry(homework, at(19, 17))  # at the session's start: after the interval
-    assert metrics.last_minute(homework.progress.all(), at(19, 17)) == (1, 2)
+    written = homework.progress.values_list("written_at", flat=True)
+    assert metrics.last_minute_of(written, at(19, 17)) == (1, 2)
 
 
 def test_it_counts_active_days_in_the_clients_zone(history: Session) -> None:
