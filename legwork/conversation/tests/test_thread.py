@@ -141,14 +141,22 @@ def test_waiting_for_an_answer_is_oldest_first(alice_bob: Any, alice: Any, bob: 
     assert "Waiting for your answer" in page
 
 
-def test_waiting_for_an_answer_is_one_query(
+def test_waiting_for_an_answer_is_one_query_and_one_more_when_something_waits(
     alice_bob: Any, alice: Any, bob: Any, django_assert_num_queries: Any
 ) -> None:
+    answered = make_homework(alice_bob, title="Answered")
+    Message.objects.create(homework=answered, engagement=alice_bob, author=bob, body="?")
+    Message.objects.create(homework=answered, engagement=alice_bob, author=alice, body="!")
+    with django_assert_num_queries(1):
+        assert waiting_for_answer(alice) == []
     for n in range(5):
         homework = make_homework(alice_bob, title=f"H{n}")
-        Message.objects.create(homework=homework, engagement=alice_bob, author=bob, body="?")
-    with django_assert_num_queries(1):
-        assert len(waiting_for_answer(alice)) == 5
+        for _ in range(3):
+            Message.objects.create(homework=homework, engagement=alice_bob, author=bob, body="?")
+    with django_assert_num_queries(2):
+        waiting = waiting_for_answer(alice)
+        assert [h.title for h in waiting] == [f"H{n}" for n in range(5)]
+        assert {h.engagement.client for h in waiting} == {bob}  # loaded with the homework, no query more
 
 
 def test_the_coach_marks_progress_seen_and_the_client_sees_it(
