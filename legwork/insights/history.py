@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from legwork.coaching.models import Session
 from legwork.homework.models import Homework, ProgressEntry
+from legwork.notebook import services as notebook_services
 from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
 
 from . import metrics
@@ -115,17 +116,28 @@ def intervals_for(engagement: Engagement, *, now: dt.datetime | None = None) -> 
     return intervals
 
 
+def _start_before(session: Session) -> tuple[dt.datetime, bool]:
+    """Where the interval leading up to `session` began (`Session.interval_start`), and whether a session
+    before it began it (False: the engagement's first interval). No query when the session was loaded
+    `with_previous_start`."""
+    previous_at = session.previous_start()
+    if previous_at is not None:
+        return previous_at, True
+    return session.engagement.interval_start_after(None, until=session.scheduled_at), False
+
+
+def interval_start_before(session: Session) -> dt.datetime:
+    """Where the interval leading up to `session` began: see `_start_before`."""
+    return _start_before(session)[0]
+
+
 def _interval_homework(session: Session) -> tuple[dt.datetime, QuerySet[Homework]]:
     """Where the interval leading up to `session` began, and its homework (not yet run): agreed in it, or
     agreed earlier and still waiting for its review. No query when the session was loaded
     `with_previous_start`."""
-    engagement = session.engagement
-    previous_at = session.previous_start()  # no query when loaded with the session (with_previous_start)
-    start = (
-        previous_at if previous_at is not None else engagement.interval_start_after(None, until=session.scheduled_at)
-    )
-    homework_qs = Homework.objects.filter(engagement=engagement, created_at__lt=session.scheduled_at)
-    if previous_at is not None:
+    start, after_a_session = _start_before(session)
+    homework_qs = Homework.objects.filter(engagement=session.engagement, created_at__lt=session.scheduled_at)
+    if after_a_session:
         homework_qs = homework_qs.filter(Q(created_at__gte=start) | Q(outcome=""))
     return start, homework_qs
 
@@ -155,28 +167,42 @@ def interval_before(session: Session, *, now: dt.datetime | None = None, planned
     )
 
 
-def interval_line_before(session: Session, *, now: dt.datetime | None = None) -> IntervalLine:
+def interval_line_before(
+    session: Session,
+    *,
+    now: dt.datetime | None = None,
+    thinking_taken: Sequence[dt.datetime] | None = None,
+) -> IntervalLine:
     """The client's line about the interval leading up to `session` (`metrics.interval_line`), loading only
-    what it counts: the days its homework's entries were for, and the thinking time marked. Two queries
+    what it counts: the days its homework's entries were for, and when thinking time was taken. Two queries
     when the session was loaded `with_previous_start` with its engagement and client, whatever the number
-    of entries (`interval_before` would read every entry and homework whole)."""
+    of entries (`interval_before` would read every entry and homework whole); one when given
+    `thinking_taken`, the moments thinking time was taken from the interval's start
+    (`interval_start_before`) on at least, as `notebook.services.thinking_taken` reads them."""
     now = now or timezone.now()
     start, homework_qs = _interval_homework(session)
     end = session.scheduled_at
+    client = session.engagement.client
+    if thinking_taken is None:
+        thinking_taken = notebook_services.thinking_taken(client, start)
     worked_on = set(
         ProgressEntry.objects.filter(homework__in=homework_qs, written_at__gte=start, written_at__lt=end)
         .order_by()
         .values_list("occurred_on", flat=True)
         .distinct()
     )
-    client = session.engagement.client
+    until = min(now, end)
     interval = Interval(
         start=start,
         end=end,
         zone=client.zone,
         now=now,
         session=session,
-        thinking=thinking_slots(client, start, min(now, end), planned=False),
+        thinking=[
+            ThinkingSlot(starts_at=moment, status=ThinkingTimeOccurrence.Status.TAKEN)
+            for moment in thinking_taken
+            if start <= moment < until
+        ],
     )
     return metrics.interval_line(interval, worked_on=worked_on)
 

@@ -8,9 +8,10 @@ from django import template
 
 from legwork.coaching.models import Engagement, Session
 from legwork.lib.panels import panel
+from legwork.notebook.panels import thinking_taken_on_page
 
 from . import pages
-from .history import interval_line_before
+from .history import interval_line_before, interval_start_before
 from .models import charts_on_for
 
 
@@ -31,14 +32,16 @@ def interval_insight(context: template.Context, engagement: Engagement) -> dict[
     """On the client's home: one kind line about this interval, and a prompt to write the reflection.
 
     Two queries (`interval_line_before`), as the session's engagement and its client come loaded with the
-    page's engagement, and the session with where its interval began; the progress POST sends this line
-    alone again."""
+    page's engagement, and the session with where its interval began: the entries' days, and the thinking
+    time taken, which the notebook's panel below counts too and so reads no more
+    (`thinking_taken_on_page`). The progress POST sends this line alone again."""
     session: Session | None = getattr(engagement, "next", None)
     if not engagement.is_client(context["request"].user) or session is None:
         return None
+    taken = thinking_taken_on_page(context, interval_start_before(session))
     return {
         # The line counts days with work: the entries' days and the thinking time taken, not whole rows.
-        "insights": interval_line_before(session),
+        "insights": interval_line_before(session, thinking_taken=taken),
         "session": session,
         # Loaded with the session on the client's home; one query elsewhere. None if not written yet.
         "reflection": getattr(session, "reflection", None),

@@ -16,7 +16,7 @@ from legwork.homework.services import OFFLINE_WINDOW
 from .models import EntryDraft, JournalEntry, ThinkingTimeBlock, ThinkingTimeOccurrence
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from legwork.accounts.models import User
 
@@ -128,26 +128,44 @@ def interval_start(
     return latest
 
 
+def thinking_taken(client: User, since: dt.datetime) -> list[dt.datetime]:
+    """When the client took their thinking time, from `since` on, oldest first: one query, of moments
+    only. Each caller cuts it at its own end."""
+    return list(
+        ThinkingTimeOccurrence.objects.filter(
+            block__client=client, status=ThinkingTimeOccurrence.Status.TAKEN, starts_at__gte=since
+        )
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+    )
+
+
 def thinking_time_summary(
-    client: User, now: dt.datetime | None = None, *, engagements: Sequence[Engagement] | None = None
+    client: User,
+    now: dt.datetime | None = None,
+    *,
+    engagements: Sequence[Engagement] | None = None,
+    read_taken: Callable[[dt.datetime], Sequence[dt.datetime]] | None = None,
 ) -> dict[str, Any]:
     """The next block and how many were taken (and planned) this interval. Three queries, two when given
-    the client's current engagements with their interval start (`interval_start`)."""
+    the client's current engagements with their interval start (`interval_start`).
+
+    `read_taken(since)`: how to read when thinking time was taken from the interval's start on, if not by
+    `thinking_taken` (a page whose other panels read it too: `panels.thinking_taken_on_page`)."""
     now = now or timezone.now()
     blocks = list(ThinkingTimeBlock.objects.active().filter(client=client))
     upcoming = [(when, block) for block in blocks if (when := block.next_occurrence(now)) is not None]
     upcoming.sort(key=lambda pair: pair[0])
     since = interval_start(client, now, engagements=engagements)
-    taken = planned = 0
+    taken_count = planned = 0
     if since is not None:
-        taken = ThinkingTimeOccurrence.objects.filter(
-            block__client=client, status=ThinkingTimeOccurrence.Status.TAKEN, starts_at__gte=since, starts_at__lt=now
-        ).count()
+        moments = read_taken(since) if read_taken is not None else thinking_taken(client, since)
+        taken_count = sum(1 for moment in moments if since <= moment < now)
         planned = sum(len(block.occurrences_between(since, now)) for block in blocks)
     return {
         "blocks": blocks,
         "next": upcoming[0] if upcoming else None,
         "since": since,
-        "taken": taken,
+        "taken": taken_count,
         "planned": planned,
     }

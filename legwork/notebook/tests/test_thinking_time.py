@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from conftest import make_session
-from legwork.coaching.models import Session
+from legwork.coaching.models import Engagement, Session
 from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
 from legwork.notebook.services import thinking_time_summary
 
@@ -87,6 +87,55 @@ def test_it_shows_the_next_block_on_the_client_home(client: Any, bob: Any, alice
     assert link is not None
     form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
     assert re.search(r'name="prompt" value="[^"]+\?"', form)
+
+
+def test_the_client_home_reads_the_thinking_time_taken_once_for_the_line_and_the_panel(
+    client: Any, bob: Any, alice_bob: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    block = make_block(bob)
+    Engagement.objects.filter(pk=alice_bob.pk).update(created_at=dt.datetime(2026, 1, 1, tzinfo=UTC))
+    make_session(alice_bob, at=dt.datetime(2026, 3, 1, 10, tzinfo=UTC), status=Session.Status.HELD)
+    make_session(alice_bob, at=dt.datetime(2026, 3, 30, 10, tzinfo=UTC))
+    for day, status in [(28, "taken"), (7, "taken"), (14, "skipped"), (21, "taken")]:
+        ThinkingTimeOccurrence.objects.create(
+            block=block, starts_at=dt.datetime(2026, 3 if day < 28 else 2, day, 9, tzinfo=UTC), status=status
+        )
+    client.force_login(bob)
+    with time_machine.travel("2026-03-25 12:00Z", tick=False):
+        client.get(reverse("client_home"))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("client_home")).content.decode()
+    # Since 1 March: Saturdays 7 (taken), 14 (skipped), 21 (taken); 28 February was the interval before.
+    assert "Taken this interval: <strong>2</strong> of 3" in page
+    assert "You've worked on 2 of the 25 days" in page  # 1-25 March
+    taken_reads = [q["sql"] for q in queries.captured_queries if "notebook_thinkingtimeoccurrence" in q["sql"]]
+    assert len(taken_reads) == 1, taken_reads
+
+
+def test_with_two_coaches_each_line_counts_its_own_interval_and_the_panel_the_later(
+    client: Any, bob: Any, alice_bob: Any, carol: Any
+) -> None:
+    block = make_block(bob)
+    Engagement.objects.filter(pk=alice_bob.pk).update(created_at=dt.datetime(2026, 1, 1, tzinfo=UTC))
+    with_carol = Engagement.objects.create(coach=carol, client=bob, created_at=dt.datetime(2026, 1, 1, tzinfo=UTC))
+    make_session(alice_bob, at=dt.datetime(2026, 3, 1, 10, tzinfo=UTC), status=Session.Status.HELD)
+    make_session(alice_bob, at=dt.datetime(2026, 3, 30, 10, tzinfo=UTC))
+    make_session(with_carol, at=dt.datetime(2026, 3, 8, 10, tzinfo=UTC), status=Session.Status.HELD)
+    make_session(with_carol, at=dt.datetime(2026, 3, 30, 12, tzinfo=UTC))
+    for day, status in [(7, "taken"), (14, "skipped"), (21, "taken")]:
+        ThinkingTimeOccurrence.objects.create(
+            block=block, starts_at=dt.datetime(2026, 3, day, 9, tzinfo=UTC), status=status
+        )
+    client.force_login(bob)
+    with time_machine.travel("2026-03-25 12:00Z", tick=False):
+        page = client.get(reverse("client_home")).content.decode()
+    # Since 8 March, the later start: 14 (skipped) and 21 (taken) of Saturdays 14 and 21.
+    assert "Taken this interval: <strong>1</strong> of 2" in page
+    assert "You've worked on 2 of the 25 days" in page  # with Alice, 1-25 March: the 7th and the 21st
+    assert "You've worked on 1 of the 18 days" in page  # with Carol, 8-25 March: the 21st
 
 
 def test_it_sets_a_block_from_the_form_as_an_rrule(client: Any, bob: Any) -> None:
