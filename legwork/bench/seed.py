@@ -151,8 +151,16 @@ def _seed_memberships(indexes: range, coaches: list[User], *, now: dt.datetime) 
 def _seed_coaches(indexes: range, *, password: str, now: dt.datetime) -> SeedCounts:
     counts = SeedCounts()
     today = now.date()
+    # Two years in, a coach has long put the first-run checklist away (legwork/lib/first_steps.py).
     coach_users = [
-        User(email=coach_email(i), name=f"Coach {i}", is_coach=True, password=password, timezone=ZONES[i % len(ZONES)])
+        User(
+            email=coach_email(i),
+            name=f"Coach {i}",
+            is_coach=True,
+            password=password,
+            timezone=ZONES[i % len(ZONES)],
+            first_steps_done_at=now - dt.timedelta(days=14 * SESSIONS_PER_CLIENT - 30),
+        )
         for i in indexes
     ]
     User.objects.bulk_create(coach_users, batch_size=INSERT_BATCH)

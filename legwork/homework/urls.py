@@ -4,6 +4,7 @@ from .views import home, homework, session
 
 urlpatterns = [
     path("coach/", home.coach_home, name="coach_home"),
+    path("coach/first-steps/put-away/", home.first_steps_put_away, name="first_steps_put_away"),
     path("today/", home.client_home, name="client_home"),
     path("homework/<int:pk>/", homework.homework_detail, name="homework"),
     path("homework/<int:pk>/confirm/", homework.homework_confirm, name="homework_confirm"),

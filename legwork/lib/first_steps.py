@@ -92,17 +92,23 @@ def first_step(
 
 
 def checklist(user: Any) -> list[StepState]:
-    """The steps while one is left to do, else none. Once every step is done the person keeps
-    `first_steps_done_at` and the list is gone for good, with no query: a step done once (a first
-    client invited) stays done in the coach's story even if its row is later removed."""
+    """The steps while one is left to do, else none. Once every step is done (or the coach put the
+    list away) the person keeps `first_steps_done_at` and the list is gone for good, with no query:
+    a step done once (a first client invited) stays done even if its row is later removed."""
     if user.first_steps_done_at is not None:
         return []
     steps = first_steps(user)
     if not all(step.done for step in steps):
         return steps
-    user.first_steps_done_at = timezone.now()
-    get_user_model().objects.filter(pk=user.pk).update(first_steps_done_at=user.first_steps_done_at)
+    put_away(user)
     return []
+
+
+def put_away(user: Any) -> None:
+    """The list is done with, all its steps done or the coach's choice: it is not shown or asked again."""
+    if user.first_steps_done_at is None:
+        user.first_steps_done_at = timezone.now()
+        get_user_model().objects.filter(pk=user.pk).update(first_steps_done_at=user.first_steps_done_at)
 
 
 def first_steps(user: Any) -> list[StepState]:

@@ -126,3 +126,21 @@ def test_the_list_once_gone_stays_gone_though_a_step_is_undone(alice: User) -> N
     Exercise.objects.filter(owner=alice).delete()
     assert not all(step.done for step in first_steps(alice))
     assert checklist(alice) is None
+
+
+def test_a_coach_may_put_the_list_away_before_every_step_is_done(alice: User, bob: User) -> None:
+    coach = signed_in(alice)
+    assert checklist(alice) is not None
+    assert coach.get(reverse("first_steps_put_away")).status_code == 405
+    response = coach.post(reverse("first_steps_put_away"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("coach_home")
+    assert checklist(alice) is None
+    assert not any(step.done for step in first_steps(alice))
+
+
+def test_only_a_coach_puts_their_own_list_away(alice: User, bob: User) -> None:
+    assert signed_in(bob).post(reverse("first_steps_put_away")).status_code == 403
+    bob.refresh_from_db()
+    assert bob.first_steps_done_at is None
+    assert checklist(alice) is not None

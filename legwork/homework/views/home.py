@@ -7,12 +7,13 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
 from legwork.coaching.access import require_is_coach
 from legwork.coaching.models import Engagement, Invitation, Session
-from legwork.lib.first_steps import checklist
+from legwork.lib.first_steps import checklist, put_away
 from legwork.lib.http import AuthedHttpRequest
 
 from ..caseload import caseload
@@ -61,6 +62,15 @@ def coach_home(request: AuthedHttpRequest) -> HttpResponse:
             "is_also_client": Engagement.objects.filter(client=request.user).current().exists(),
         },
     )
+
+
+@login_required
+@require_POST
+def first_steps_put_away(request: AuthedHttpRequest) -> HttpResponse:
+    """A coach who knows their way puts the first-run list away before every step is done."""
+    require_is_coach(request.user)
+    put_away(request.user)
+    return redirect("coach_home")
 
 
 @login_required
