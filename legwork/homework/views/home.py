@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from legwork.coaching.access import require_is_coach
 from legwork.coaching.models import Engagement, Invitation, Session
