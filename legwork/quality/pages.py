@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from legwork.coaching.models import Engagement, Session
@@ -20,6 +21,7 @@ from .models import CheckInAnswer, CheckInScale, QualityRating, RatingPair, Role
 from .services import NOT_RATED
 
 LINES_SHOWN = 6
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -84,26 +86,47 @@ def session_homework(session: Session) -> list[Homework]:
 
 
 def quality_lines(engagement: Engagement, now: dt.datetime | None = None) -> list[QualityLine]:
-    """Quality beside completion, one line per session at which homework was reviewed. Two queries."""
+    """Quality beside completion, one line per session at which homework was reviewed, the latest
+    `LINES_SHOWN`. Two queries, one when none of their homework was done or partly done (nothing to rate)."""
     now = now or timezone.now()
-    homework = list(
-        Homework.objects.filter(engagement=engagement).reviewed().select_related("reviewed_in").order_by("pk")
+    reviewed = Homework.objects.filter(engagement=engagement).reviewed()
+    # Only the homework of the lines shown, not the engagement's whole history: reviewed at or after the
+    # start of the LINES_SHOWN-th latest review session (a session tied with it comes too, and the cut below
+    # picks as it always did), or outside any session (that line comes first, shown when there are fewer).
+    last_shown = (
+        Session.objects.filter(pk__in=reviewed.values("reviewed_in"))
+        .order_by("-scheduled_at")
+        .values("scheduled_at")[LINES_SHOWN - 1 : LINES_SHOWN]
     )
-    pairs = rating_pairs(homework)
+    homework = list(
+        reviewed.filter(
+            Q(reviewed_in__isnull=True)
+            | Q(reviewed_in__scheduled_at__gte=Coalesce(Subquery(last_shown), Value(EARLIEST)))
+        )
+        .select_related("reviewed_in")
+        # What the lines read: the outcome, the review session's times (the blind rule), and the title and
+        # pk of one done but of little use.
+        .only("title", "outcome", "reviewed_in__scheduled_at", "reviewed_in__duration_minutes")
+        .order_by("pk")
+    )
+    pairs = rating_pairs([h for h in homework if h.outcome in metrics.RATED_OUTCOMES])
     return metrics.quality_over_intervals(homework, pairs, now)[-LINES_SHOWN:]
 
 
 def check_in_series(engagement: Engagement) -> list[CheckInSeries]:
-    """Each live scale (and each retired one that has answers) with its answers by session. Two queries."""
+    """Each live scale (and each retired one that has answers) with its answers by session. Two queries, one
+    when the engagement has no scales."""
     scales = list(CheckInScale.objects.filter(engagement=engagement))
+    if not scales:
+        return []  # and so no answers either: each belongs to a scale
     answers = (
         CheckInAnswer.objects.filter(scale__engagement=engagement)
-        .select_related("session")
         .order_by("session__scheduled_at")
+        .values_list("scale_id", "session__scheduled_at", "value")
     )
     points: dict[int, list[tuple[dt.datetime, int]]] = {}
-    for answer in answers:
-        points.setdefault(answer.scale_id, []).append((answer.session.scheduled_at, answer.value))
+    for scale_id, when, value in answers:
+        points.setdefault(scale_id, []).append((when, value))
     return [
         CheckInSeries(s.question, s.low_label, s.high_label, points.get(s.pk, []))
         for s in scales

@@ -59,7 +59,9 @@ def reflection_quality(context: template.Context, session: Session) -> dict[str,
 
 @panel("brief.quality", "quality/_brief_panel.html")
 def brief_quality(context: template.Context, session: Session) -> dict[str, Any] | None:
-    """Quality beside completion over intervals, check-ins over sessions, selves with steps. Nine queries."""
+    """Quality beside completion over intervals, check-ins over sessions, selves with steps. At most seven
+    queries (`quality_lines` two, `check_ins_context` two, `engagement_anchors` three), fewer when there is
+    nothing rated, no check-in scale or no exercise with selves."""
     engagement = session.engagement
     if _role(context, engagement) != Role.COACH:
         return None

@@ -84,15 +84,14 @@ def source_anchors(homework_list: list[Homework]) -> dict[int, list[Anchor]]:
 
 
 def engagement_anchors(engagement: Engagement) -> dict[int, list[Anchor]]:
-    """The same for every such homework of an engagement: three queries."""
+    """The same for every such homework of an engagement: three queries, one when there is none."""
     return _anchors(Q(homework__engagement=engagement))
 
 
 def _anchors(which: Q) -> dict[int, list[Anchor]]:
-    carried = {
-        he.homework_id: he.exercise.slug
-        for he in HomeworkExercise.objects.filter(which, exercise__slug__in=SOURCES).select_related("exercise")
-    }
+    carried: dict[int, str] = dict(
+        HomeworkExercise.objects.filter(which, exercise__slug__in=SOURCES).values_list("homework_id", "exercise__slug")
+    )
     if not carried:
         return {}
     latest: dict[int, Any] = {}

@@ -17,7 +17,9 @@ from legwork.accounts.models import User
 from legwork.coaching.models import AgendaItem, Engagement, Session
 from legwork.homework.models import Homework
 from legwork.lib.rules import RuleBroken
-from legwork.quality.models import QualityRating
+from legwork.quality.metrics import quality_over_intervals
+from legwork.quality.models import QualityRating, rating_pairs
+from legwork.quality.pages import LINES_SHOWN, quality_lines
 from legwork.quality.services import quality_rate
 
 
@@ -204,3 +206,48 @@ def test_the_brief_takes_as_many_queries_for_two_sessions_as_for_twelve(
     page = signed_in(alice).get(reverse("brief", args=[many.pk])).content.decode()
     assert "How well it has been going" in page
     assert brief_queries(carol, few) == brief_queries(alice, many)
+
+
+def _as_read_whole(engagement: Engagement) -> list[tuple[object, ...]]:
+    """The lines as they were computed before `quality_lines` read only the latest sessions' homework."""
+    everything = list(Homework.objects.filter(engagement=engagement).reviewed().select_related("reviewed_in"))
+    lines = quality_over_intervals(everything, rating_pairs(everything), timezone.now())[-LINES_SHOWN:]
+    return [(line.session, line.reviewed, line.done, line.rated, line.useful, line.done_little_use) for line in lines]
+
+
+def _as_shown(engagement: Engagement) -> list[tuple[object, ...]]:
+    return [
+        (line.session, line.reviewed, line.done, line.rated, line.useful, line.done_little_use)
+        for line in quality_lines(engagement)
+    ]
+
+
+def test_the_quality_lines_are_the_latest_review_sessions_read_from_their_homework_alone(
+    alice_bob: Engagement,
+) -> None:
+    _history(alice_bob, 12)
+    for n in range(2):
+        item = make_homework(alice_bob, f"Reviewed without a session {n}", status=Homework.Status.CONFIRMED)
+        Homework.objects.filter(pk=item.pk).update(outcome="done", reviewed_at=timezone.now())
+    # A session at the same moment as the oldest one shown, reviewing one more homework: the tie is cut as before.
+    sixth = Session.objects.filter(engagement=alice_bob, homework_reviewed__isnull=False).distinct()
+    sixth_at = sorted({s.scheduled_at for s in sixth})[-LINES_SHOWN]
+    twin = make_session(alice_bob, at=sixth_at, status=Session.Status.HELD)
+    item = make_homework(alice_bob, "Reviewed at the twin", status=Homework.Status.CONFIRMED)
+    item.record_outcome(outcome="partly", reason="time", decision="drop", note="", session=twin)
+    shown = _as_shown(alice_bob)
+    assert len(shown) == LINES_SHOWN
+    assert shown[-1][0] is not None
+    assert any(line[5] for line in shown)  # some done but of little use, as `_history` rated them
+    assert shown == _as_read_whole(alice_bob)
+    # With fewer review sessions than lines, the homework reviewed outside any session has its line, first.
+    Homework.objects.filter(engagement=alice_bob).exclude(reviewed_in=None).exclude(
+        reviewed_in__scheduled_at__gte=sixth_at
+    ).delete()
+    Session.objects.filter(engagement=alice_bob, scheduled_at__lt=sixth_at).delete()
+    Homework.objects.filter(engagement=alice_bob, reviewed_in__scheduled_at=sixth_at).delete()
+    shown = _as_shown(alice_bob)
+    assert shown[0][0] is None
+    assert shown[0][1] == 2
+    assert len(shown) == LINES_SHOWN  # five sessions, and the line without one
+    assert shown == _as_read_whole(alice_bob)
