@@ -17,7 +17,6 @@ from legwork.lib.first_steps import checklist, put_away
 from legwork.lib.http import AuthedHttpRequest
 
 from ..caseload import caseload
-from ..forms import ProgressForm
 from ..models import Homework
 
 PROMPTS = [
@@ -113,7 +112,6 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
         {
             "engagements": engagements,
             "prompt": PROMPTS[today.toordinal() % len(PROMPTS)],
-            "progress_form": ProgressForm(),
             "today": today,
         },
     )
