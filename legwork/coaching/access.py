@@ -5,6 +5,7 @@ Every page and API endpoint fetches coaching objects through these functions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -30,16 +31,20 @@ def get_engagement_for_user(user: User, pk: object) -> Engagement:
     return engagement
 
 
-def get_session_for_user(user: User, pk: object, *, with_previous_start: bool = False) -> Session:
+def get_session_for_user(
+    user: User, pk: object, *, with_previous_start: bool = False, related: Sequence[str] = ()
+) -> Session:
     """The session, if the user is its coach or client (else 404). `with_previous_start`: for a page that
-    shows the interval up to it, where that interval began comes in the same query."""
-    sessions = Session.objects.visible_to(user).select_related("engagement__coach", "engagement__client")
+    shows the interval up to it, where that interval began comes in the same query; `related`: more
+    one-to-one relations to load with it (`select_related`), such as the brief's reflection."""
+    sessions = Session.objects.visible_to(user).select_related("engagement__coach", "engagement__client", *related)
     if with_previous_start:
         sessions = sessions.with_previous_start()
-    session = sessions.filter(pk=int_pk(pk)).first()
-    if session is None:
-        raise Http404("No such session.")
-    return session
+    try:
+        # get(), not first(): one pk needs no ORDER BY (the coach-or-client join cannot repeat a row).
+        return sessions.get(pk=int_pk(pk))
+    except Session.DoesNotExist:
+        raise Http404("No such session.") from None
 
 
 def get_invitation_for_coach(user: User, pk: object) -> Invitation:

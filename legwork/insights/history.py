@@ -150,7 +150,7 @@ def interval_before(session: Session, *, now: dt.datetime | None = None, planned
     now = now or timezone.now()
     engagement = session.engagement
     start, homework_qs = _interval_homework(session)
-    homework = list(homework_qs.select_related("carried_from").order_by("created_at", "pk"))
+    homework = list(homework_qs.order_by("created_at", "pk"))
     entries = _entries_by_homework(homework)
     return Interval(
         start=start,

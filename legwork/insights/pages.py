@@ -22,7 +22,6 @@ from legwork.notebook.models import JournalEntry
 from . import charts, metrics
 from .history import interval_before, intervals_for, recent_patterns
 from .metrics import Interval, IntervalInsights
-from .models import Reflection
 
 if TYPE_CHECKING:
     from legwork.accounts.models import User
@@ -59,14 +58,25 @@ def _exercise_fields(homework: list[Homework]) -> dict[int, list[dict[str, Any]]
     }
 
 
+def _latest_answers(entries: list[metrics.Entry]) -> metrics.Entry | None:
+    return next((e for e in reversed(entries) if isinstance(e.answers, dict) and e.answers), None)
+
+
 def homework_rows(interval: Interval) -> list[HomeworkRow]:
+    """One row per homework of the interval, with its latest exercise answers: one query, none when no entry
+    of the interval carries answers."""
     stalled = {h.pk for h in metrics.stalls(interval)}
-    fields = _exercise_fields(interval.homework)
+    answered = {
+        item.pk: latest
+        for item in interval.homework
+        if (latest := _latest_answers(interval.entries.get(item.pk, []))) is not None
+    }
+    fields = _exercise_fields([item for item in interval.homework if item.pk in answered]) if answered else {}
     rows = []
     for item in interval.homework:
         entries = interval.entries.get(item.pk, [])
         row = HomeworkRow(homework=item, entries=entries, stalled=item.pk in stalled)
-        latest = next((e for e in reversed(entries) if isinstance(e.answers, dict) and e.answers), None)
+        latest = answered.get(item.pk)
         if latest is not None and item.pk in fields:
             row.answers = [
                 shown
@@ -96,7 +106,11 @@ def brief_context(session: Session) -> dict[str, Any]:
     engagement = session.engagement
     interval = interval_before(session)
     insights = metrics.interval_insights(interval)
-    to_explore = list(engagement.agenda_items.open().filter(kind=AgendaItem.Kind.TO_EXPLORE).select_related("homework"))
+    to_explore = list(
+        AgendaItem.objects.open()
+        .filter(engagement_id=engagement.pk, kind=AgendaItem.Kind.TO_EXPLORE)
+        .values_list("text", flat=True)
+    )
     rows = homework_rows(interval)
     pattern = recent_patterns([engagement], min(interval.now, session.scheduled_at))[engagement.pk]
     state = metrics.client_state(
@@ -117,7 +131,8 @@ def brief_context(session: Session) -> dict[str, Any]:
         "has_answers": any(row.answers for row in rows),
         "timeline": charts.timeline_svg(insights),
         "to_explore": to_explore,
-        "reflection": Reflection.objects.filter(session=session).first(),
+        # Loaded with the session by the brief's view; one query otherwise. None if not written yet.
+        "reflection": getattr(session, "reflection", None),
         "journal_entries": shared_journal_entries(engagement, interval),
         "interval_start": interval.start,
     }

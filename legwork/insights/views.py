@@ -60,7 +60,7 @@ def reflection_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def brief(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The one-page pre-session summary, for the coach alone."""
-    session = get_session_for_user(request.user, pk, with_previous_start=True)
+    session = get_session_for_user(request.user, pk, with_previous_start=True, related=("reflection",))
     require_coach(session.engagement, request.user)
     return render(request, "insights/brief.html", pages.brief_context(session))
 
