@@ -6,13 +6,12 @@ It lives with the loop, not in coaching, because it counts homework.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Subquery
 
 from legwork.coaching.models import AgendaItem, Engagement, Session
+from legwork.lib.queries import count_of
 
 from .models import Homework, ProgressEntry
 
@@ -21,36 +20,28 @@ if TYPE_CHECKING:
     from legwork.coaching.models import EngagementQuerySet
 
 
-def _open_homework_count(**filters: object) -> Coalesce:
+def _open_homework_count(**filters: object) -> Subquery:
     """How many open homework of the outer engagement match: a count served by the (engagement, outcome) index.
 
     A Count() over the "homework" join would group every homework the coach ever
     agreed, so the page would slow down as engagements grow old.
     """
-    rows = (
-        Homework.objects.open()
-        .filter(engagement=OuterRef("pk"), **filters)
-        .order_by()
-        .values("engagement")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+    return count_of(Homework.objects.open().filter(engagement=OuterRef("pk"), **filters))
 
 
-def caseload(coach: User, *, now: dt.datetime | None = None) -> EngagementQuerySet:
+def caseload(coach: User) -> EngagementQuerySet:
     """Every active and paused client of a coach, with what the coach's pages show, in one query:
 
     `next_session_at`, `next_session_id`, `open_homework`, `awaiting_client` (proposals waiting for
-    "I'm in"), `change_asked`, `last_activity` (the latest progress entry written), `has_to_explore`
-    and `interval_start` (where the current interval began, `Engagement.current_interval_start`).
-    Sorted active first, then by next session and name; callers may sort it their own way.
+    "I'm in"), `change_asked`, `last_activity` (the latest progress entry written) and `has_to_explore`.
+    Sorted active first, then by next session and name; callers may sort it their own way, and add
+    what only they show (the overview: `with_interval_start`), since every annotation costs each page
+    that asks for it the building and compiling of its subquery.
     """
     next_session = Session.objects.scheduled().filter(engagement=OuterRef("pk")).order_by("scheduled_at")
     return (
         Engagement.objects.filter(coach=coach)
         .current()
-        .with_interval_start(now)
         .select_related("client")
         .annotate(
             next_session_at=Subquery(next_session.values("scheduled_at")[:1]),

@@ -169,7 +169,8 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
     """
     now = now or timezone.now()
     engagements: list[Engagement] = list(
-        caseload(coach, now=now)
+        caseload(coach)
+        .with_interval_start(now)
         .prefetch_related(
             Prefetch(
                 "homework",

@@ -9,21 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from legwork.coaching.models import Engagement, Session
 from legwork.homework.models import Homework, Outcome, ProgressEntry
+from legwork.lib.queries import count_of
 
 from .models import Membership, Practice
 
 ACTIVITY_DAYS = 30
 FOLLOW_THROUGH_DAYS = 90
-
-
-def _count(queryset: QuerySet[Engagement] | QuerySet[Session] | QuerySet[Homework], by: str) -> Subquery:
-    return Subquery(queryset.order_by().values(by).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
 
 
 def roster(practice: Practice, now: dt.datetime | None = None) -> QuerySet[Membership]:
@@ -38,19 +34,11 @@ def roster(practice: Practice, now: dt.datetime | None = None) -> QuerySet[Membe
         Membership.objects.filter(practice=practice)
         .select_related("user")
         .annotate(
-            clients=Coalesce(_count(Engagement.objects.current().filter(coach=coach), "coach"), 0),
-            sessions_held=Coalesce(
-                _count(
-                    Session.objects.filter(
-                        engagement__coach=coach, status=Session.Status.HELD, scheduled_at__gte=since
-                    ),
-                    "engagement__coach",
-                ),
-                0,
+            clients=count_of(Engagement.objects.current().filter(coach=coach)),
+            sessions_held=count_of(
+                Session.objects.filter(engagement__coach=coach, status=Session.Status.HELD, scheduled_at__gte=since)
             ),
-            homework_agreed=Coalesce(
-                _count(Homework.objects.filter(engagement__coach=coach, created_at__gte=since), "engagement__coach"), 0
-            ),
+            homework_agreed=count_of(Homework.objects.filter(engagement__coach=coach, created_at__gte=since)),
             last_session_at=Subquery(
                 Engagement.objects.filter(coach=coach)
                 .annotate(last=Subquery(last_held.values("scheduled_at")[:1]))
