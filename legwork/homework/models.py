@@ -137,9 +137,10 @@ class Homework(models.Model):
         verbose_name_plural = "homework"
         indexes = [
             models.Index(fields=["engagement", "outcome", "due_on"]),
-            # The practice admin's counts: homework agreed, and reviewed, lately, for each engagement of a coach.
+            # The practice admin's counts: homework agreed, and reviewed (with the outcome, so the count reads
+            # the index alone), lately, for each engagement of a coach.
             models.Index(fields=["engagement", "created_at"]),
-            models.Index(fields=["engagement", "reviewed_at"]),
+            models.Index(fields=["engagement", "reviewed_at", "outcome"]),
         ]
 
     def __str__(self) -> str:
