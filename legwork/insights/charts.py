@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from legwork.lib.dates import add_time, day_end
-from legwork.lib.svg_text import fit_lines
+from legwork.lib.svg_text import fit_lines, whole_if_shortened
 
 from . import metrics
 from .metrics import IntervalInsights
@@ -150,7 +150,7 @@ def timeline_svg(insights: IntervalInsights) -> SafeString:
         # The title on one line above its dots; shortened only when it will not fit, then whole in its
         # <title> (and in the chart's desc).
         shown, shortened = fit_lines(item.title, 12, x1 - x0, lines=1)
-        full = format_html("<title>{}</title>", item.title) if shortened else ""
+        full = whole_if_shortened(item.title, shortened)
         body.append(
             format_html(
                 '<text x="{}" y="{}" font-size="12" fill="{}">{}{}</text>',

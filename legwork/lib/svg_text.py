@@ -8,6 +8,9 @@ puts the whole label in a <title> and in the chart's text alternative).
 
 from __future__ import annotations
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
 WIDE = set("MWmw@%")
 NARROW = set("iljtfI.,:;'|!() ")
 
@@ -38,3 +41,9 @@ def _cut(line: str, size: float, width: float) -> str:
     while line and text_width(line.rstrip() + "…", size) > width:
         line = line[:-1]
     return line.rstrip() + "…"
+
+
+def whole_if_shortened(text: str, shortened: bool) -> SafeString | str:
+    """The whole text as the label's <title> when `fit_lines` had to shorten it (a tooltip, and read
+    by screen readers), else nothing."""
+    return format_html("<title>{}</title>", text) if shortened else ""

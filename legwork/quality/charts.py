@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from legwork.lib.svg_text import fit_lines
+from legwork.lib.svg_text import fit_lines, whole_if_shortened
 
 from .metrics import CheckInSeries
 from .models import CHECK_IN_MAX
@@ -35,7 +35,12 @@ def _describe(series: CheckInSeries) -> str:
         trend = f" (down {-change})"
     else:
         trend = " (level)"
-    return f"{series.question} (0 {series.low_label}, 10 {series.high_label}): {values}{trend}"
+    return f"{series.question} ({_ends(series, ', ')}): {values}{trend}"
+
+
+def _ends(series: CheckInSeries, between: str = " · ") -> str:
+    """What the scale's two ends mean: "0 stuck · 10 on track"."""
+    return f"0 {series.low_label}{between}{CHECK_IN_MAX} {series.high_label}"
 
 
 def check_in_svg(all_series: list[CheckInSeries], *, title: str = "Check-ins across sessions") -> SafeString:
@@ -71,14 +76,12 @@ def check_in_svg(all_series: list[CheckInSeries], *, title: str = "Check-ins acr
         spans = format_html_join(
             "", '<tspan x="0" dy="{}">{}</tspan>', ((0 if i == 0 else 13, line) for i, line in enumerate(lines))
         )
-        full = format_html("<title>{}</title>", series.question) if shortened else ""
+        full = whole_if_shortened(series.question, shortened)
         body.append(
             format_html('<text x="0" y="{}" font-size="12" fill="{}">{}{}</text>', f"{top + 12:.1f}", INK, full, spans)
         )
-        ends, ends_shortened = fit_lines(f"0 {series.low_label} · 10 {series.high_label}", 10, LABEL_W - 8, lines=1)
-        ends_full = (
-            format_html("<title>0 {} · 10 {}</title>", series.low_label, series.high_label) if ends_shortened else ""
-        )
+        ends, ends_shortened = fit_lines(_ends(series), 10, LABEL_W - 8, lines=1)
+        ends_full = whole_if_shortened(_ends(series), ends_shortened)
         body.append(
             format_html(
                 '<text x="0" y="{}" font-size="10" fill="{}">{}{}</text>',
