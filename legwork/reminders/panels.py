@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Exists
 
 from legwork.lib.first_steps import Done, first_step
 from legwork.lib.panels import panel
@@ -19,15 +19,17 @@ if TYPE_CHECKING:
 def inbox_counts(user: User) -> dict[str, int]:
     """How many reminders in the person's inbox are unread, and how many of those could not be emailed.
 
-    One query, one row: the counts are made by the database, not by reading each reminder."""
-    counts = (
+    One query, a row per status at most: the counts are made by the database, not by reading each
+    reminder (grouped by status rather than two filtered aggregates, which the ORM builds more slowly)."""
+    by_status = dict(
         Reminder.objects.visible_to(user)
         .in_inbox()
         .filter(read_at__isnull=True)
         .order_by()
-        .aggregate(unread=Count("pk"), failed=Count("pk", filter=Q(status=Reminder.Status.FAILED)))
+        .values_list("status")
+        .annotate(count=Count("pk"))
     )
-    return {"unread": counts["unread"] or 0, "failed": counts["failed"] or 0}
+    return {"unread": sum(by_status.values()), "failed": by_status.get(Reminder.Status.FAILED, 0)}
 
 
 @panel("client_home.top", "reminders/_notice.html")

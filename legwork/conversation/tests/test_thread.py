@@ -200,6 +200,13 @@ def test_the_coach_marks_a_reflection_read(alice_bob: Any, alice: Any, bob: Any,
 
 def test_the_client_home_shows_the_coachs_latest_words(homework: Homework, alice: Any, bob: Any) -> None:
     as_user(alice).post(reverse("thread", args=[homework.pk]), {"body": "How did it go?"})
+    kept = make_homework(homework.engagement, "Kept as it was", status=Homework.Status.CONFIRMED)
+    Message.objects.create(homework=kept, engagement=kept.engagement, author=alice, kind=Message.Kind.KEPT, body="")
+    reviewed = make_homework(homework.engagement, "Reviewed already", outcome="done")
+    Message.objects.create(homework=reviewed, engagement=reviewed.engagement, author=alice, body="Well done")
     page = as_user(bob).get(reverse("client_home")).content.decode()
     assert "From Alice Coach" in page
-    assert f"/homework/{homework.pk}/#thread" in page
+    assert f'<a href="/homework/{homework.pk}/#thread">{homework.title}</a>' in page
+    assert f'<a href="/homework/{kept.pk}/#thread">Kept as it was</a>' in page
+    assert ": kept as it was</span>" in page
+    assert "Reviewed already" not in page  # the interval's homework only

@@ -165,6 +165,22 @@ def test_it_asks_before_replacing_a_feed(alice_bob: Any) -> None:
     assert Client().get(first).status_code == 200  # the old address still works
 
 
+def test_the_client_home_counts_unread_reminders_of_every_inbox_status_and_no_others(alice_bob: Any) -> None:
+    bob = alice_bob.client
+    make_reminder(bob, Reminder.Status.SENT)
+    make_reminder(bob, Reminder.Status.SENT)
+    make_reminder(bob, Reminder.Status.INBOX)
+    make_reminder(bob, Reminder.Status.PENDING)  # not yet due: not in the inbox
+    make_reminder(bob, Reminder.Status.SENT, read_at=timezone.now())  # read
+    make_reminder(alice_bob.coach, Reminder.Status.SENT)  # someone else's
+    page = signed_in(bob).get("/").content.decode()
+    assert "3 unread reminders</a>" in page
+    make_reminder(bob, Reminder.Status.FAILED)
+    make_reminder(bob, Reminder.Status.FAILED)
+    page = signed_in(bob).get("/").content.decode()
+    assert "2 reminders could not be emailed" in page
+
+
 def test_it_asks_to_sign_in_for_every_page_but_the_feed_and_unsubscribe(bob: Any) -> None:
     for name in ("reminders_inbox", "reminders_preferences", "calendar_feed"):
         response = Client().get(reverse(name))
