@@ -61,9 +61,10 @@ def open_from_inbox(client: Any) -> None:
     client.page.goto("/reminders/")
     link = client.page.get_by_role("link", name="Frank Coach as your coach? Your practice asks").first
     assert link.is_visible()
-    # Opening it marks it read and goes to the question (the link's own address: Playwright's click aims
-    # at the middle of a box that the link's hidden "Unread:" span stretches).
-    client.page.goto(link.get_attribute("href") or "")
+    client.assert_accessible()
+    client.screenshot("inbox-unread")
+    # Opening it (a click, as Bob would) marks it read and goes to the question.
+    link.click()
     client.page.wait_for_load_state("networkidle")
 
 
