@@ -156,8 +156,8 @@ class SessionQuerySet(models.QuerySet["Session"]):
         so `Session.previous_start` needs none: for a page that shows the interval up to its sessions."""
         earlier = (
             Session.objects.taking_place()
+            # Strictly earlier, so never the session itself (an exclude on pk would only cost building).
             .filter(engagement_id=OuterRef("engagement_id"), scheduled_at__lt=OuterRef("scheduled_at"))
-            .exclude(pk=OuterRef("pk"))
             .order_by("-scheduled_at")
             .values("scheduled_at")[:1]
         )

@@ -39,14 +39,17 @@ def thinking_slots(client: User, start: dt.datetime, end: dt.datetime, *, planne
     needs no count of what was planned (`metrics.active_days` reads only what was taken)."""
     if end <= start:
         return []
+    # Unordered, both: the slots are sorted below.
     marks = {
-        (mark.block_id, mark.starts_at): mark.status
-        for mark in ThinkingTimeOccurrence.objects.filter(
+        (block_id, starts_at): status
+        for block_id, starts_at, status in ThinkingTimeOccurrence.objects.filter(
             block__client=client, starts_at__gte=start, starts_at__lt=end
-        ).only("block_id", "starts_at", "status")
+        )
+        .order_by()
+        .values_list("block_id", "starts_at", "status")
     }
     slots: set[tuple[int, dt.datetime]] = set(marks)
-    for block in ThinkingTimeBlock.objects.filter(client=client).active() if planned else []:
+    for block in ThinkingTimeBlock.objects.filter(client=client).active().order_by() if planned else []:
         # A block plans nothing before it was made.
         for moment in block.occurrences_between(max(start, block.created_at), end):
             slots.add((block.pk, moment))
