@@ -91,12 +91,13 @@ def quality_lines(engagement: Engagement, now: dt.datetime | None = None) -> lis
     now = now or timezone.now()
     reviewed = Homework.objects.filter(engagement=engagement).reviewed()
     # Only the homework of the lines shown, not the engagement's whole history: reviewed at or after the
-    # start of the LINES_SHOWN-th latest review session (a session tied with it comes too, and the cut below
+    # LINES_SHOWN-th latest moment a session reviewed any (sessions tied with it come too, and the cut below
     # picks as it always did), or outside any session (that line comes first, shown when there are fewer).
     last_shown = (
-        Session.objects.filter(pk__in=reviewed.values("reviewed_in"))
-        .order_by("-scheduled_at")
-        .values("scheduled_at")[LINES_SHOWN - 1 : LINES_SHOWN]
+        reviewed.filter(reviewed_in__isnull=False)
+        .order_by("-reviewed_in__scheduled_at")
+        .values("reviewed_in__scheduled_at")
+        .distinct()[LINES_SHOWN - 1 : LINES_SHOWN]
     )
     homework = list(
         reviewed.filter(
