@@ -81,7 +81,7 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
         .current()
         # Where each interval began, in the same query: the notebook's thinking-time count starts there.
         .with_interval_start()
-        .select_related("coach", "client")
+        .select_related("coach")
         .prefetch_related(
             Prefetch(
                 "homework",
@@ -101,6 +101,7 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
         )
     )
     for engagement in engagements:
+        engagement.client = request.user  # the person asking: no join to read them again
         engagement.next = engagement.upcoming[0] if engagement.upcoming else None  # type: ignore[attr-defined]
         if engagement.next:  # type: ignore[attr-defined]
             engagement.days_left = (  # type: ignore[attr-defined]
