@@ -25,10 +25,11 @@ def int_pk(pk: object) -> int:
 
 
 def get_engagement_for_user(user: User, pk: object) -> Engagement:
-    engagement = Engagement.objects.visible_to(user).select_related("coach", "client").filter(pk=int_pk(pk)).first()
-    if engagement is None:
-        raise Http404("No such engagement.")
-    return engagement
+    # get(), not first(): first() would add an ORDER BY for the ORM to compile to a one-row lookup.
+    try:
+        return Engagement.objects.visible_to(user).select_related("coach", "client").get(pk=int_pk(pk))
+    except Engagement.DoesNotExist:
+        raise Http404("No such engagement.") from None
 
 
 def get_session_for_user(

@@ -364,3 +364,14 @@ def test_the_htmx_progress_post_sends_the_line_alone_in_the_same_queries_for_2_o
     # The session, the user, the homework, the entry written, the card; the line: the next session with
     # where its interval began, the days of the interval's entries and its thinking time (insights.panels).
     assert len(few) <= 10, few
+
+
+def test_a_client_with_two_coaches_sees_them_in_the_same_order_every_time(
+    alice_bob: Engagement, bob: User, carol: User
+) -> None:
+    """The longest-standing coaching first, by when it began, not by the order rows happen to come in:
+    Carol's engagement is the newer row but began a month before Alice's."""
+    Engagement.objects.create(coach=carol, client=bob, created_at=alice_bob.created_at - dt.timedelta(days=30))
+    for _ in range(3):
+        page = unescape(signed_in(bob).get(reverse("client_home")).content.decode())
+        assert page.index("Carol Coach") < page.index("Alice Coach")

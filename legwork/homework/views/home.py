@@ -82,6 +82,8 @@ def client_home(request: AuthedHttpRequest) -> HttpResponse:
         # Where each interval began, in the same query: the notebook's thinking-time count starts there.
         .with_interval_start()
         .select_related("coach")
+        # A client with two coaches sees them in the same order on every visit: the longest-standing first.
+        .order_by("created_at", "pk")
         .prefetch_related(
             Prefetch(
                 "homework",
