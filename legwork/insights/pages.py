@@ -6,6 +6,7 @@ The numbers come from `metrics.py`; this module gathers the rows around them.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -174,16 +175,23 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
         .prefetch_related(
             Prefetch(
                 "homework",
+                # Only what being stalled is judged on and what a stalled item says.
                 queryset=Homework.objects.open()
                 .filter(status=Homework.Status.CONFIRMED)
-                .prefetch_related(
-                    Prefetch("progress", queryset=ProgressEntry.objects.only("pk", "homework_id", "written_at"))
-                ),
+                .only("engagement_id", "title", "created_at", "due_on", "reviewed_at", "carried_from_id"),
                 to_attr="open_homework_items",
             )
         )
         .order_by(F("next_session_at").asc(nulls_last=True), "client__name")
     )
+    # When each was worked on, as plain values: a model for every entry only to read one field was most of
+    # the page's loading.
+    written: dict[int, list[dt.datetime]] = defaultdict(list)
+    open_ids = [item.pk for e in engagements for item in e.open_homework_items]  # type: ignore[attr-defined]
+    for homework_id, moment in ProgressEntry.objects.filter(homework__in=open_ids).values_list(
+        "homework_id", "written_at"
+    ):
+        written[homework_id].append(moment)
     patterns = recent_patterns(engagements, now)
     rows = []
     for engagement in engagements:
@@ -191,7 +199,7 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
         stalled = [
             item
             for item in engagement.open_homework_items  # type: ignore[attr-defined]
-            if metrics.is_stalled(item, [e.written_at for e in item.progress.all()], zone, now)
+            if metrics.is_stalled(item, written[item.pk], zone, now)
         ]
         silent = (
             engagement.last_activity is None  # type: ignore[attr-defined]
@@ -208,7 +216,7 @@ def overview_rows(coach: User, *, now: dt.datetime | None = None) -> list[Overvi
                     name=engagement.client.display_name.split()[0],
                     paused=engagement.status == Engagement.Status.PAUSED,
                     sessions_held=pattern.sessions_held,
-                    stalled=stalled_items(stalled, {item.pk for item in stalled if item.progress.all()}),
+                    stalled=stalled_items(stalled, {item.pk for item in stalled if written[item.pk]}),
                     written_since_last_session=not silent,
                     recent=pattern.recent,
                 ),
