@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from legwork.coaching.models import Engagement, Session
@@ -86,13 +86,10 @@ def follow_through(practice: Practice, now: dt.datetime | None = None) -> Follow
         not_done=Count("pk", filter=Q(outcome=Outcome.NOT_DONE)),
         dropped=Count("pk", filter=Q(outcome=Outcome.DROPPED)),
     )
-    recent = ProgressEntry.objects.filter(
-        engagement=OuterRef("pk"), written_at__gte=now - dt.timedelta(days=14)
-    ).values("pk")[:1]
+    recent = ProgressEntry.objects.filter(engagement=OuterRef("pk"), written_at__gte=now - dt.timedelta(days=14))
     clients = (
         Engagement.objects.current()
         .filter(coach__membership__practice=practice)
-        .annotate(active=Subquery(recent))
-        .aggregate(clients=Count("pk"), clients_active=Count("pk", filter=Q(active__isnull=False)))
+        .aggregate(clients=Count("pk"), clients_active=Count("pk", filter=Exists(recent)))
     )
     return FollowThrough(**outcomes, **clients)
