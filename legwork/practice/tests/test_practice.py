@@ -158,8 +158,8 @@ def test_the_roster_counts_each_coachs_last_30_days_and_their_last_session_held(
     rows: dict[int, Any] = {row.user_id: row for row in roster(practice_of(alice).practice)}  # annotated rows
     assert (rows[alice.pk].clients, rows[alice.pk].sessions_held, rows[alice.pk].homework_agreed) == (2, 1, 2)
     assert rows[alice.pk].last_session_at == latest.scheduled_at
-    make_progress(Homework.objects.filter(engagement=with_bob).first(), written_at=now - dt.timedelta(days=2))
-    make_progress(Homework.objects.filter(engagement=with_dan).first(), written_at=now - dt.timedelta(days=20))
+    make_progress(Homework.objects.filter(engagement=with_bob).earliest("pk"), written_at=now - dt.timedelta(days=2))
+    make_progress(Homework.objects.filter(engagement=with_dan).earliest("pk"), written_at=now - dt.timedelta(days=20))
     numbers = follow_through(practice_of(alice).practice)
     assert numbers.reviewed == 1  # the one reviewed 95 days ago is past 90
     assert (numbers.clients, numbers.clients_active) == (3, 1)  # Dan's work is older than 14 days; Carol's none
