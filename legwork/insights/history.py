@@ -32,11 +32,8 @@ def boundary_sessions(engagement: Engagement) -> QuerySet[Session]:
     return engagement.sessions.taking_place().order_by("scheduled_at")
 
 
-def thinking_slots(client: User, start: dt.datetime, end: dt.datetime, *, planned: bool = True) -> list[ThinkingSlot]:
-    """The client's planned thinking time in [start, end) with what they marked: two queries.
-
-    `planned=False`: only the occurrences the client marked (taken or skipped), one query, for a caller that
-    needs no count of what was planned (`metrics.active_days` reads only what was taken)."""
+def thinking_slots(client: User, start: dt.datetime, end: dt.datetime) -> list[ThinkingSlot]:
+    """The client's planned thinking time in [start, end) with what they marked: two queries."""
     if end <= start:
         return []
     # Unordered, both: the slots are sorted below.
@@ -49,7 +46,7 @@ def thinking_slots(client: User, start: dt.datetime, end: dt.datetime, *, planne
         .values_list("block_id", "starts_at", "status")
     }
     slots: set[tuple[int, dt.datetime]] = set(marks)
-    for block in ThinkingTimeBlock.objects.filter(client=client).active().order_by() if planned else []:
+    for block in ThinkingTimeBlock.objects.filter(client=client).active().order_by():
         # A block plans nothing before it was made.
         for moment in block.occurrences_between(max(start, block.created_at), end):
             slots.add((block.pk, moment))
@@ -146,11 +143,10 @@ def _interval_homework(session: Session, *, through: str = "") -> tuple[dt.datet
     return start, own
 
 
-def interval_before(session: Session, *, now: dt.datetime | None = None, planned_thinking: bool = True) -> Interval:
+def interval_before(session: Session, *, now: dt.datetime | None = None) -> Interval:
     """The interval leading up to one session (five queries, whatever its size, four when the session was
     loaded `with_previous_start`, and one for the session's engagement's client unless it is loaded).
-
-    `planned_thinking=False` leaves out the thinking time that was planned but not marked (one query less)."""
+    The client's line needs less of it: `interval_line_before`."""
     now = now or timezone.now()
     engagement = session.engagement
     start, own = _interval_homework(session)
@@ -167,7 +163,7 @@ def interval_before(session: Session, *, now: dt.datetime | None = None, planned
             h.pk: [e for e in entries.get(h.pk, []) if start <= e.written_at < session.scheduled_at] for h in homework
         },
         earlier={h.pk: [e.written_at for e in entries.get(h.pk, []) if e.written_at < start] for h in homework},
-        thinking=thinking_slots(engagement.client, start, min(now, session.scheduled_at), planned=planned_thinking),
+        thinking=thinking_slots(engagement.client, start, min(now, session.scheduled_at)),
     )
 
 
