@@ -6,7 +6,8 @@ each demo client sign in and follow every same-site link from their home page, b
 are sent as they stand). On each page:
 
 - the answer is not a 5xx;
-- at 390 x 844 (a phone) the page does not scroll sideways, in the light and the dark scheme;
+- at 390 x 844 (a phone) the page does not scroll sideways, in the light and the dark scheme, and
+  each stacked table cell says what it is (its column's name, drawn before it);
 - axe-core finds no violation of any impact, in the light and the dark scheme;
 - at 1280 x 900 it does not scroll sideways either, and axe finds nothing there (once, light).
 
@@ -124,6 +125,39 @@ LINKS_JS = """
 
 AXE_RUN = "() => axe.run(document, {resultTypes: ['violations']})"
 
+# On a phone a table's rows stack and its header row is hidden, so a cell that shows a bare value
+# ("5", "no", "23 Nov 2026") must say what it is (data-label, drawn before it). A cell needs no
+# label when it is a row's first (its name), begins with a badge (a state says what it is), says
+# its column's own name, or its column has no visible name (actions).
+UNLABELLED_JS = """
+() => {
+  const out = [];
+  for (const table of document.querySelectorAll("table.table")) {
+    if (!table.tHead || table.tHead.getBoundingClientRect().height > 1) continue;  // not stacked
+    const head = table.tHead.rows[0];
+    // A column's visible name: its header without what only a screen reader hears.
+    const nameOf = (header) => {
+      const copy = header.cloneNode(true);
+      copy.querySelectorAll(".visually-hidden").forEach((node) => node.remove());
+      return copy.textContent.trim();
+    };
+    for (const row of table.tBodies[0] ? table.tBodies[0].rows : []) {
+      for (const cell of row.cells) {
+        if (cell.cellIndex === 0 || cell.hasAttribute("data-label") || !cell.getClientRects().length) continue;
+        const text = cell.textContent.trim();
+        const header = head.cells[cell.cellIndex];
+        const name = header ? nameOf(header) : "";
+        if (!text || !name || text.toLowerCase() === name.toLowerCase()) continue;
+        if (cell.firstElementChild && cell.firstElementChild.classList.contains("badge")
+            && cell.firstElementChild === cell.firstChild) continue;
+        out.push(`"${text.slice(0, 30)}" under ${name}`);
+      }
+    }
+  }
+  return out.slice(0, 6);
+}
+"""
+
 
 def shape(path: str) -> str:
     return re.sub(r"/\d+(?=/|$)", "/<n>", path)
@@ -187,6 +221,9 @@ class Tab:
             where = f"{label} [390px {scheme}]"
             self.fits(where)
             self.axe(where)
+        unlabelled = self.page.evaluate(UNLABELLED_JS)
+        if unlabelled:
+            self.problems.append(f"{label} [390px]: table cells with no label on a phone: " + "; ".join(unlabelled))
         self.page.emulate_media(color_scheme="light")
         links: list[str] = self.page.evaluate(LINKS_JS)
         self.page.set_viewport_size(DESKTOP)
