@@ -210,31 +210,52 @@ def interval_line_before(
 
 @dataclass(frozen=True)
 class RecentPattern:
-    """How many sessions took place up to a moment, and (last-minute, all) for the latest intervals they ended."""
+    """How many sessions took place up to a moment (counted to `CRAMMING_INTERVALS` + 1 at most: enough
+    to tell a new engagement from one with a pattern), and (last-minute, all) for the latest intervals
+    they ended."""
 
     sessions_held: int
     recent: list[tuple[int, int]]
 
 
+# The sessions that end the latest intervals nearly always lie within this many days; an engagement with
+# fewer of them in it (paused, new, or meeting rarely) has all its sessions read instead. So the work
+# does not grow with years of history.
+RECENT_SESSIONS_WITHIN = dt.timedelta(days=120)
+
+
 def recent_patterns(engagements: Sequence[Engagement], until: dt.datetime) -> dict[int, RecentPattern]:
     """For each engagement, its sessions that took place up to `until` and the last-minute numbers of the
     latest intervals they ended (`metrics.CRAMMING_INTERVALS` of them): two queries for any number of
-    engagements. Each interval runs from the previous session (the first from the engagement's start) and
-    counts the entries written in it (`metrics.last_minute_of`)."""
+    engagements, three when some has too few sessions of late. Each interval runs from the previous
+    session (the first from the engagement's start) and counts the entries written in it
+    (`metrics.last_minute_of`)."""
     if not engagements:
         return {}
+    needed = CRAMMING_INTERVALS + 1  # the latest intervals' ends, and the session that starts the first
+    taking_place = Session.objects.taking_place().filter(scheduled_at__lte=until).order_by("scheduled_at")
     ends: dict[int, list[dt.datetime]] = defaultdict(list)
-    for engagement_id, moment in (
-        Session.objects.taking_place()
-        .filter(engagement__in=[e.pk for e in engagements], scheduled_at__lte=until)
-        .order_by("scheduled_at")
-        .values_list("engagement_id", "scheduled_at")
-    ):
+    lately = taking_place.filter(
+        engagement__in=[e.pk for e in engagements], scheduled_at__gte=until - RECENT_SESSIONS_WITHIN
+    )
+    for engagement_id, moment in lately.values_list("engagement_id", "scheduled_at"):
         ends[engagement_id].append(moment)
+    # Those with fewer than `needed` lately: all their sessions (there may be none, or only these).
+    whole = {e.pk for e in engagements if len(ends.get(e.pk, ())) < needed}
+    if whole:
+        for engagement_id in whole:
+            ends.pop(engagement_id, None)
+        for engagement_id, moment in taking_place.filter(engagement__in=whole).values_list(
+            "engagement_id", "scheduled_at"
+        ):
+            ends[engagement_id].append(moment)
     windows: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     for engagement in engagements:
         moments = ends.get(engagement.pk, [])
-        starts = [min(engagement.created_at, moments[0])] + moments[:-1] if moments else []
+        if engagement.pk in whole:
+            starts = [min(engagement.created_at, moments[0])] + moments[:-1] if moments else []
+        else:  # only the latest were read: each starts the interval after it
+            starts, moments = moments[:-1], moments[1:]
         windows[engagement.pk] = list(zip(starts, moments, strict=True))[-CRAMMING_INTERVALS:]
     earliest = min((w[0][0] for w in windows.values() if w), default=None)
     written: dict[int, list[dt.datetime]] = defaultdict(list)
@@ -245,7 +266,7 @@ def recent_patterns(engagements: Sequence[Engagement], until: dt.datetime) -> di
             written[engagement_id].append(moment)
     return {
         pk: RecentPattern(
-            sessions_held=len(ends.get(pk, [])),
+            sessions_held=min(len(ends.get(pk, [])), needed),
             recent=[last_minute_of((m for m in written.get(pk, []) if start <= m), end) for start, end in window],
         )
         for pk, window in windows.items()
