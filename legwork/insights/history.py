@@ -222,6 +222,7 @@ class RecentPattern:
 # fewer of them in it (paused, new, or meeting rarely) has all its sessions read instead. So the work
 # does not grow with years of history.
 RECENT_SESSIONS_WITHIN = dt.timedelta(days=120)
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def recent_patterns(engagements: Sequence[Engagement], until: dt.datetime) -> dict[int, RecentPattern]:
@@ -235,9 +236,9 @@ def recent_patterns(engagements: Sequence[Engagement], until: dt.datetime) -> di
     needed = CRAMMING_INTERVALS + 1  # the latest intervals' ends, and the session that starts the first
     taking_place = Session.objects.taking_place().filter(scheduled_at__lte=until).order_by("scheduled_at")
     ends: dict[int, list[dt.datetime]] = defaultdict(list)
-    lately = taking_place.filter(
-        engagement__in=[e.pk for e in engagements], scheduled_at__gte=until - RECENT_SESSIONS_WITHIN
-    )
+    # A moment within 120 days of the calendar's start (stored before dates were checked) reads them all.
+    lately_from = max(until, EARLIEST + RECENT_SESSIONS_WITHIN) - RECENT_SESSIONS_WITHIN
+    lately = taking_place.filter(engagement__in=[e.pk for e in engagements], scheduled_at__gte=lately_from)
     for engagement_id, moment in lately.values_list("engagement_id", "scheduled_at"):
         ends[engagement_id].append(moment)
     # Those with fewer than `needed` lately: all their sessions (there may be none, or only these).

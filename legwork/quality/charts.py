@@ -136,11 +136,15 @@ def check_in_svg(all_series: list[CheckInSeries], *, title: str = "Check-ins acr
         desc,
         mark_safe("".join(body)),  # noqa: S308 - built with format_html
     )
-    head = format_html_join("", '<th scope="col">{}</th>', ((when.strftime("%d %b"),) for when in dates))
+    day = {when: when.strftime("%d %b") for when in dates}
+    head = format_html_join("", '<th scope="col">{}</th>', ((day[when],) for when in dates))
     rows = []
     for series in shown:
         by_date = dict(series.points)
-        cells = format_html_join("", "<td>{}</td>", ((by_date.get(when, "–"),) for when in dates))
+        # On a phone the rows stack and the dates above are hidden: each answer carries its date.
+        cells = format_html_join(
+            "", '<td data-label="{}">{}</td>', ((day[when], by_date.get(when, "–")) for when in dates)
+        )
         rows.append(format_html('<tr><th scope="row">{}</th>{}</tr>', series.question, cells))
     table = format_html(
         '<details class="chart-text"><summary>The numbers</summary><table class="table compact">'
