@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from legwork.coaching.models import Session
 from legwork.homework.models import Homework, ProgressEntry
+from legwork.lib.dates import add_time
 from legwork.notebook import services as notebook_services
 from legwork.notebook.models import ThinkingTimeBlock, ThinkingTimeOccurrence
 
@@ -222,7 +223,6 @@ class RecentPattern:
 # fewer of them in it (paused, new, or meeting rarely) has all its sessions read instead. So the work
 # does not grow with years of history.
 RECENT_SESSIONS_WITHIN = dt.timedelta(days=120)
-EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def recent_patterns(engagements: Sequence[Engagement], until: dt.datetime) -> dict[int, RecentPattern]:
@@ -236,8 +236,8 @@ def recent_patterns(engagements: Sequence[Engagement], until: dt.datetime) -> di
     needed = CRAMMING_INTERVALS + 1  # the latest intervals' ends, and the session that starts the first
     taking_place = Session.objects.taking_place().filter(scheduled_at__lte=until).order_by("scheduled_at")
     ends: dict[int, list[dt.datetime]] = defaultdict(list)
-    # A moment within 120 days of the calendar's start (stored before dates were checked) reads them all.
-    lately_from = max(until, EARLIEST + RECENT_SESSIONS_WITHIN) - RECENT_SESSIONS_WITHIN
+    # Held at the calendar's start for a moment near year 1 (stored before dates were checked): all of them.
+    lately_from = add_time(until, -RECENT_SESSIONS_WITHIN)
     lately = taking_place.filter(engagement__in=[e.pk for e in engagements], scheduled_at__gte=lately_from)
     for engagement_id, moment in lately.values_list("engagement_id", "scheduled_at"):
         ends[engagement_id].append(moment)

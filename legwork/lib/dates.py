@@ -28,6 +28,8 @@ FLOOR = dt.date(1900, 1, 1)
 CEILING = dt.date(2100, 12, 31)
 PLAN_BEHIND = dt.timedelta(days=366)
 PLAN_AHEAD = dt.timedelta(days=5 * 365 + 1)
+# The first moment Python can hold: sorts and bounds before any real one.
+FIRST_MOMENT = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from legwork.coaching.models import Session
 from legwork.homework.models import Homework, Outcome
+from legwork.lib.dates import FIRST_MOMENT
 
 from .models import LITTLE_USE, RatingPair
 
@@ -86,8 +87,7 @@ def quality_over_intervals(
         quality_line(items[0].reviewed_in if key is not None else None, items, pairs, now)
         for key, items in by_session.items()
     ]
-    earliest = dt.datetime.min.replace(tzinfo=dt.UTC)
-    return sorted(lines, key=lambda line: line.session.scheduled_at if line.session else earliest)
+    return sorted(lines, key=lambda line: line.session.scheduled_at if line.session else FIRST_MOMENT)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.utils import timezone
 from legwork.coaching.models import Engagement, Session
 from legwork.exercises.models import HomeworkExercise
 from legwork.homework.models import Homework
+from legwork.lib.dates import FIRST_MOMENT
 
 from . import charts, metrics
 from .forms import QualityForm
@@ -21,7 +22,6 @@ from .models import CheckInAnswer, CheckInScale, QualityRating, RatingPair, Role
 from .services import NOT_RATED
 
 LINES_SHOWN = 6
-EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -102,7 +102,7 @@ def quality_lines(engagement: Engagement, now: dt.datetime | None = None) -> lis
     homework = list(
         reviewed.filter(
             Q(reviewed_in__isnull=True)
-            | Q(reviewed_in__scheduled_at__gte=Coalesce(Subquery(last_shown), Value(EARLIEST)))
+            | Q(reviewed_in__scheduled_at__gte=Coalesce(Subquery(last_shown), Value(FIRST_MOMENT)))
         )
         .select_related("reviewed_in")
         # What the lines read: the outcome, the review session's times (the blind rule), and the title and
